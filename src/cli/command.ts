@@ -1,0 +1,26 @@
+/** What every CLI command module exports. */
+export interface CliIo {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  stdin: NodeJS.ReadableStream;
+}
+
+export interface CliCommand {
+  /** One line for the help listing. */
+  summary: string;
+  /** Full usage text, printed for `posterm help NAME` and `--help`. */
+  usage: string;
+  /** Runs the command; resolves to the process exit code. */
+  run(argv: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes shared by all commands. */
+export const ExitCode = {
+  Ok: 0,
+  /** The command ran but the outcome is negative (declined, check failed, bad input line). */
+  Failed: 1,
+  /** Wrong usage: unknown option, missing argument. */
+  Usage: 2,
+  /** Could not reach a device, host or runtime. */
+  Unavailable: 3,
+} as const;

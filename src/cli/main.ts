@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * posterm command line: argument dispatch only. Each command lives in its own module and is
+ * loaded on demand, so `posterm decode` does not load serialport or SQLite.
+ */
+import { isPosError } from '../errors.js';
+import { type CliCommand, type CliIo, ExitCode } from './command.js';
+
+type Loader = () => Promise<CliCommand>;
+
+/** The command table. Add one line per command (the module's default export is a CliCommand). */
+const COMMANDS: Record<string, Loader> = {
+};
+
+function helpText(): string {
+  const names = Object.keys(COMMANDS);
+  return [
+    'posterm: POS terminal runtime (card reader, ISO 8583, host link, journal)',
+    '',
+    'usage: posterm COMMAND [options]',
+    '',
+    'commands:',
+    ...names.map((n) => `  ${n}`),
+    '',
+    'posterm help COMMAND   shows the options of one command',
+  ].join('\n');
+}
+
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    const target = rest[0];
+    if (name === 'help' && target && COMMANDS[target]) {
+      io.stdout.write(`${(await COMMANDS[target]()).usage}\n`);
+      return ExitCode.Ok;
+    }
+    io.stdout.write(`${helpText()}\n`);
+    return name ? ExitCode.Ok : ExitCode.Usage;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr.write(`posterm: unknown command '${name}'\n\n${helpText()}\n`);
+    return ExitCode.Usage;
+  }
+  const cmd = await load();
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout.write(`${cmd.usage}\n`);
+    return ExitCode.Ok;
+  }
+  try {
+    return await cmd.run(rest, io);
+  } catch (e) {
+    if (isPosError(e)) {
+      io.stderr.write(`posterm ${name}: ${e.code}: ${e.message}\n`);
+      return e.code.startsWith('CLI_') ? ExitCode.Usage : ExitCode.Failed;
+    }
+    throw e;
+  }
+}
+
+const isEntry = process.argv[1] && /(?:^|[\\/])main\.(?:ts|js)$/.test(process.argv[1]);
+if (isEntry) {
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e) => {
+      process.stderr.write(`posterm: internal error: ${(e as Error).message}\n`);
+      process.exitCode = 70;
+    },
+  );
+}
