@@ -33,7 +33,12 @@ export class PosError extends Error {
   readonly code: PosErrorCode;
   readonly context: PosErrorContext;
 
-  constructor(code: PosErrorCode, message: string, context: PosErrorContext = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: PosErrorCode,
+    message: string,
+    context: PosErrorContext = {},
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
     this.code = code;
     this.context = context;

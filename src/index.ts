@@ -1,3 +1,3 @@
-export * from './errors.js';
 export * from './clock.js';
+export * from './errors.js';
 export * from './mask.js';

@@ -9,8 +9,7 @@ import { type CliCommand, type CliIo, ExitCode } from './command.js';
 type Loader = () => Promise<CliCommand>;
 
 /** The command table. Add one line per command (the module's default export is a CliCommand). */
-const COMMANDS: Record<string, Loader> = {
-};
+const COMMANDS: Record<string, Loader> = {};
 
 function helpText(): string {
   const names = Object.keys(COMMANDS);

@@ -89,11 +89,19 @@ export function encodeFrame(frame: HostFrame): Buffer {
 /** Parse one complete frame payload (the bytes after the 2-byte length). */
 export function decodeFramePayload(payload: Buffer): HostFrame {
   if (payload.length < TPDU_LENGTH + HEADER_LENGTH + 2) {
-    throw new PosError('HOST_FRAME_SHORT', `frame of ${payload.length} bytes is shorter than TPDU + header + MTI`, {
-      offset: payload.length,
-    });
+    throw new PosError(
+      'HOST_FRAME_SHORT',
+      `frame of ${payload.length} bytes is shorter than TPDU + header + MTI`,
+      {
+        offset: payload.length,
+      },
+    );
   }
-  const tpdu: Tpdu = { id: payload[0], destination: payload.readUInt16BE(1), source: payload.readUInt16BE(3) };
+  const tpdu: Tpdu = {
+    id: payload[0],
+    destination: payload.readUInt16BE(1),
+    source: payload.readUInt16BE(3),
+  };
   const sv = payload.subarray(8, 11).toString('hex');
   const header: Header = {
     applicationType: payload[5],
