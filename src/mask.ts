@@ -18,9 +18,12 @@ export function maskHidden(what: string, byteLength: number): string {
   return `[${what}, ${byteLength} bytes hidden]`;
 }
 
-/** Find PAN-like digit runs (13-19 digits passing Luhn) in free text and mask them. */
+/**
+ * Mask PAN-like digit runs (13-19 digits) in free text. Luhn is not required: test and
+ * malformed PANs must not leak either, and a masked merchant id is a price worth paying.
+ */
 export function maskPansInText(text: string): string {
-  return text.replace(/\d{13,19}/g, (run) => (luhnValid(run) ? maskPan(run) : run));
+  return text.replace(/(?<!\d)\d{13,19}(?!\d)/g, maskPan);
 }
 
 export function luhnValid(digits: string): boolean {

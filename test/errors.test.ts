@@ -22,9 +22,17 @@ describe('masking', () => {
     expect(maskPan('6258091234567890123')).toBe('625809*********0123');
     expect(maskPan('62580912')).toBe('********');
   });
-  it('masks Luhn-valid PANs in free text only', () => {
-    expect(luhnValid('4111111111111111')).toBe(true);
+  it('masks 13-19 digit runs in free text, leaves shorter numbers', () => {
     expect(maskPansInText('card 4111111111111111 stan 000321')).toBe('card 411111******1111 stan 000321');
-    expect(maskPansInText('rrn 1530450003211')).toBe('rrn 1530450003211');
+    expect(maskPansInText('card 6258091234567890123.')).toBe('card 625809*********0123.');
+    expect(maskPansInText('rrn 153045000321 amount 000000012345')).toBe(
+      'rrn 153045000321 amount 000000012345',
+    );
+    expect(maskPansInText('x 12345678901234567890 y')).toBe('x 12345678901234567890 y');
+  });
+  it('checks Luhn', () => {
+    expect(luhnValid('4111111111111111')).toBe(true);
+    expect(luhnValid('4111111111111112')).toBe(false);
+    expect(luhnValid('41a1')).toBe(false);
   });
 });
