@@ -1,0 +1,61 @@
+/**
+ * Offline approval limits (store-and-forward), pure. Decides whether a sale may be approved
+ * by the terminal; the reasons are coded so the till and the report can show them.
+ */
+import type { OfflineInterface, TerminalProfile } from '../profile/loadProfile.js';
+
+export interface OfflineTotals {
+  /** Unsent offline approvals. */
+  count: number;
+  amountMinor: number;
+  /** Age of the oldest unsent item, ms (0 when none). */
+  oldestAgeMs: number;
+}
+
+export type OfflineRefusal =
+  | 'TXN_OFFLINE_INTERFACE'
+  | 'TXN_OFFLINE_FLOOR_LIMIT'
+  | 'TXN_OFFLINE_TOTAL_LIMIT'
+  | 'TXN_OFFLINE_COUNT_LIMIT'
+  | 'TXN_OFFLINE_AGE_LIMIT'
+  | 'TXN_OFFLINE_DISABLED';
+
+export interface OfflineDecision {
+  allowed: boolean;
+  refusal?: OfflineRefusal;
+  en: string;
+  zh: string;
+}
+
+export function decideOffline(
+  limits: TerminalProfile['offline'],
+  totals: OfflineTotals,
+  amountMinor: number,
+  entryInterface: OfflineInterface | 'magstripe',
+): OfflineDecision {
+  const no = (refusal: OfflineRefusal, en: string, zh: string): OfflineDecision => ({ allowed: false, refusal, en, zh });
+  if (limits.policy === 'require-online' || limits.floorLimitMinor === 0) {
+    return no('TXN_OFFLINE_DISABLED', 'offline approval is not allowed on this terminal', '本终端不允许离线交易');
+  }
+  if (entryInterface === 'magstripe' || !limits.interfaces.includes(entryInterface)) {
+    return no('TXN_OFFLINE_INTERFACE', `no offline approval for ${entryInterface} cards`, '该读卡方式不允许离线交易');
+  }
+  if (amountMinor > limits.floorLimitMinor) {
+    return no('TXN_OFFLINE_FLOOR_LIMIT', 'amount above the offline floor limit', '金额超过离线限额');
+  }
+  if (limits.totalLimitMinor > 0 && totals.amountMinor + amountMinor > limits.totalLimitMinor) {
+    return no('TXN_OFFLINE_TOTAL_LIMIT', 'total offline amount limit reached', '离线累计金额已达上限');
+  }
+  if (limits.maxCount > 0 && totals.count + 1 > limits.maxCount) {
+    return no('TXN_OFFLINE_COUNT_LIMIT', 'offline transaction count limit reached', '离线笔数已达上限');
+  }
+  if (limits.maxAgeS > 0 && totals.count > 0 && totals.oldestAgeMs > limits.maxAgeS * 1000) {
+    return no('TXN_OFFLINE_AGE_LIMIT', 'an unsent offline transaction is too old: forward it first', '有离线交易超时未上送');
+  }
+  return { allowed: true, en: 'approved offline', zh: '离线批准' };
+}
+
+/** Terminal approval code for an offline sale: 'Y1' + 4 digits of the STAN (6 chars, an). */
+export function offlineApprovalCode(stan: string): string {
+  return `Y1${stan.slice(-4)}`;
+}

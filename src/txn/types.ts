@@ -1,0 +1,73 @@
+/** What the transaction engine returns to the till, the CLI and the control API. */
+
+export type TxnKind = 'purchase' | 'void' | 'refund' | 'inquiry' | 'offline-sale';
+
+/** prefer-online: online, offline only when the host cannot be reached and the limits allow it. */
+export type SaleMode = 'prefer-online' | 'require-online' | 'force-offline';
+
+export interface SaleRequest {
+  amountMinor: number;
+  mode?: SaleMode;
+}
+
+export interface VoidRequest {
+  rrn: string;
+}
+
+export interface RefundRequest {
+  rrn: string;
+  amountMinor: number;
+}
+
+export type TxnOutcome = 'approved' | 'declined' | 'failed';
+
+export interface TxnTimings {
+  /** Card tap (activate sent) to card data in hand. */
+  cardMs?: number;
+  /** Card data in hand to request handed to the host link (journal commit, packing, MAC). */
+  prepareMs?: number;
+  /** Request written to answer parsed, as seen by the terminal. */
+  hostMs?: number;
+  /** Answer parsed to outcome committed. */
+  commitMs?: number;
+  /** Card data in hand to result. */
+  totalMs?: number;
+}
+
+export interface TxnResult {
+  id: number;
+  kind: TxnKind;
+  outcome: TxnOutcome;
+  /** Online (host answered) or offline (terminal approved under the offline policy). */
+  approval?: 'online' | 'offline';
+  /** Field 39, or a local code (e.g. 'Z1' declined offline) when the host was not asked. */
+  responseCode?: string;
+  textEn: string;
+  textZh: string;
+  amountMinor?: number;
+  stan?: string;
+  batch?: string;
+  rrn?: string;
+  authCode?: string;
+  maskedPan?: string;
+  entryInterface?: 'contact' | 'contactless' | 'magstripe';
+  /** A reversal was left pending (timeout or bad MAC), to be sent before the next financial message. */
+  reversalPending?: { reason: string };
+  /** Balance (inquiry), as the host sent it in field 54. */
+  balance?: string;
+  /** Why the host was not asked, or why the terminal declined locally (coded). */
+  reason?: { code: string; message: string };
+  timings: TxnTimings;
+}
+
+/** Amount as typed by a person ("12.34" yuan) to minor units (1234 fen). */
+export function parseAmount(text: string): number | undefined {
+  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(text.trim());
+  if (!m) return undefined;
+  const minor = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
+  return minor > 0 && minor <= 999_999_999_999 ? minor : undefined;
+}
+
+export function formatAmount(minor: number): string {
+  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
+}
