@@ -25,9 +25,13 @@ export async function callRuntime<T = unknown>(
     socket.on('error', (e: NodeJS.ErrnoException) =>
       done(() =>
         reject(
-          new PosError('CONTROL_UNREACHABLE', `runtime not reachable (${e.code}); start it with 'posterm run'`, {
-            key: 'control.socket',
-          }),
+          new PosError(
+            'CONTROL_UNREACHABLE',
+            `runtime not reachable (${e.code}); start it with 'posterm run'`,
+            {
+              key: 'control.socket',
+            },
+          ),
         ),
       ),
     );
@@ -45,9 +49,16 @@ export async function callRuntime<T = unknown>(
       done(() =>
         res.ok
           ? resolve(res.result as T)
-          : reject(new PosError((res.error?.code ?? 'CONTROL_ERROR') as PosErrorCode, res.error?.message ?? 'error')),
+          : reject(
+              new PosError(
+                (res.error?.code ?? 'CONTROL_ERROR') as PosErrorCode,
+                res.error?.message ?? 'error',
+              ),
+            ),
       );
     });
-    socket.on('close', () => done(() => reject(new PosError('CONTROL_CLOSED', 'runtime closed the connection'))));
+    socket.on('close', () =>
+      done(() => reject(new PosError('CONTROL_CLOSED', 'runtime closed the connection'))),
+    );
   });
 }

@@ -52,7 +52,11 @@ export class ControlServer {
     socket.on('data', (chunk: string) => {
       buf += chunk;
       if (buf.length > MAX_LINE && !buf.includes('\n')) {
-        this.reply(socket, null, new PosError('CONTROL_LINE_TOO_LONG', `request line over ${MAX_LINE} bytes`));
+        this.reply(
+          socket,
+          null,
+          new PosError('CONTROL_LINE_TOO_LONG', `request line over ${MAX_LINE} bytes`),
+        );
         buf = '';
         return;
       }
@@ -75,14 +79,20 @@ export class ControlServer {
     const id = typeof req.id === 'number' || typeof req.id === 'string' ? req.id : null;
     const handler = typeof req.method === 'string' ? this.handlers[req.method] : undefined;
     if (!handler) {
-      this.reply(socket, id, new PosError('CONTROL_UNKNOWN_METHOD', `unknown method '${String(req.method)}'`));
+      this.reply(
+        socket,
+        id,
+        new PosError('CONTROL_UNKNOWN_METHOD', `unknown method '${String(req.method)}'`),
+      );
       return;
     }
     try {
-      const params = req.params && typeof req.params === 'object' ? (req.params as Record<string, unknown>) : {};
+      const params =
+        req.params && typeof req.params === 'object' ? (req.params as Record<string, unknown>) : {};
       this.reply(socket, id, null, await handler(params));
     } catch (e) {
-      if (!isPosError(e)) this.log.error({ err: (e as Error).message, method: req.method }, 'control handler failed');
+      if (!isPosError(e))
+        this.log.error({ err: (e as Error).message, method: req.method }, 'control handler failed');
       this.reply(socket, id, isPosError(e) ? e : new PosError('CONTROL_INTERNAL', 'internal error'));
     }
   }

@@ -33,12 +33,25 @@ export function decideOffline(
   amountMinor: number,
   entryInterface: OfflineInterface | 'magstripe',
 ): OfflineDecision {
-  const no = (refusal: OfflineRefusal, en: string, zh: string): OfflineDecision => ({ allowed: false, refusal, en, zh });
+  const no = (refusal: OfflineRefusal, en: string, zh: string): OfflineDecision => ({
+    allowed: false,
+    refusal,
+    en,
+    zh,
+  });
   if (limits.policy === 'require-online' || limits.floorLimitMinor === 0) {
-    return no('TXN_OFFLINE_DISABLED', 'offline approval is not allowed on this terminal', '本终端不允许离线交易');
+    return no(
+      'TXN_OFFLINE_DISABLED',
+      'offline approval is not allowed on this terminal',
+      '本终端不允许离线交易',
+    );
   }
   if (entryInterface === 'magstripe' || !limits.interfaces.includes(entryInterface)) {
-    return no('TXN_OFFLINE_INTERFACE', `no offline approval for ${entryInterface} cards`, '该读卡方式不允许离线交易');
+    return no(
+      'TXN_OFFLINE_INTERFACE',
+      `no offline approval for ${entryInterface} cards`,
+      '该读卡方式不允许离线交易',
+    );
   }
   if (amountMinor > limits.floorLimitMinor) {
     return no('TXN_OFFLINE_FLOOR_LIMIT', 'amount above the offline floor limit', '金额超过离线限额');
@@ -50,7 +63,11 @@ export function decideOffline(
     return no('TXN_OFFLINE_COUNT_LIMIT', 'offline transaction count limit reached', '离线笔数已达上限');
   }
   if (limits.maxAgeS > 0 && totals.count > 0 && totals.oldestAgeMs > limits.maxAgeS * 1000) {
-    return no('TXN_OFFLINE_AGE_LIMIT', 'an unsent offline transaction is too old: forward it first', '有离线交易超时未上送');
+    return no(
+      'TXN_OFFLINE_AGE_LIMIT',
+      'an unsent offline transaction is too old: forward it first',
+      '有离线交易超时未上送',
+    );
   }
   return { allowed: true, en: 'approved offline', zh: '离线批准' };
 }

@@ -15,9 +15,10 @@ const none = { count: 0, amountMinor: 0, oldestAgeMs: 0 };
 describe('decideOffline', () => {
   it('allows a chip sale inside every limit', () => {
     expect(decideOffline(limits, none, 50_000, 'contact')).toMatchObject({ allowed: true });
-    expect(decideOffline(limits, { count: 2, amountMinor: 50_000, oldestAgeMs: 1000 }, 50_000, 'contactless').allowed).toBe(
-      true,
-    );
+    expect(
+      decideOffline(limits, { count: 2, amountMinor: 50_000, oldestAgeMs: 1000 }, 50_000, 'contactless')
+        .allowed,
+    ).toBe(true);
   });
 
   it('refuses each limit with its own code', () => {

@@ -1,0 +1,178 @@
+/**
+ * Store-and-forward: sends what the terminal owes the host. Pending reversals first, then
+ * advices oldest first; one in flight; the same STAN and content on every retry (both are
+ * rebuilt from the journal); backoff while the host cannot be reached. Every attempt is
+ * committed before its bytes go out, every result right after.
+ */
+import type { Clock, TimerHandle } from '../clock.js';
+import { isPosError } from '../errors.js';
+import { Backoff, type BackoffPolicy } from '../host/Backoff.js';
+import {
+  Mti,
+  parseOfflineSaleAdviceResponse,
+  parseReversalResponse,
+  reversalRequestFromOriginal,
+} from '../iso8583/views/cupPos.js';
+import type { Journal } from '../journal/Journal.js';
+import type { ForwardItem } from '../journal/types.js';
+import type { Logger } from '../log.js';
+import type { Lane } from './Lane.js';
+import type { HostPort } from './ports.js';
+import { fromJournal } from './requestFields.js';
+
+export interface ForwardReport {
+  reversalsDone: number;
+  advicesDone: number;
+  refused: number;
+  failed: number;
+  /** Still to send after this pass. */
+  remaining: number;
+  /** The pass stopped because the host could not be reached. */
+  unreachable: boolean;
+}
+
+type Outcome = 'done' | 'refused' | 'retry' | 'unreachable';
+
+/** Host errors that mean the request never left the terminal. */
+const NOT_SENT = new Set(['HOST_UNREACHABLE', 'HOST_NOT_SIGNED_ON', 'HOST_CLOSED']);
+
+export class Forwarder {
+  private readonly backoff: Backoff;
+  private timer?: TimerHandle;
+  private running?: Promise<ForwardReport>;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: { journal: Journal; host: HostPort; lane: Lane; clock: Clock; log: Logger },
+    backoff?: BackoffPolicy,
+  ) {
+    this.backoff = new Backoff(backoff ?? { initialMs: 2000, maxMs: 120_000, factor: 2, jitter: 0.2 });
+  }
+
+  /** Forward everything now (one pass, until the queue is empty or the host is unreachable). */
+  forwardAll(): Promise<ForwardReport> {
+    this.running ??= this.deps.lane
+      .run(() => this.pass(false))
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  /**
+   * Before a financial message: send the pending reversals. 'clear' when none is left,
+   * 'unreachable' when the host could not be reached, 'pending' when one is still open.
+   * Must be called inside the lane.
+   */
+  async clearReversals(): Promise<'clear' | 'pending' | 'unreachable'> {
+    const r = await this.pass(true);
+    if (r.unreachable) return 'unreachable';
+    return this.deps.journal.pendingReversals().length > 0 ? 'pending' : 'clear';
+  }
+
+  /** Schedule a background pass soon (after a timeout, an offline sale, the link coming back). */
+  kick(delayMs = 0): void {
+    if (this.stopped) return;
+    this.timer?.cancel();
+    this.timer = this.deps.clock.setTimeout(() => void this.background(), delayMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+  }
+
+  private async background(): Promise<void> {
+    const r = await this.forwardAll().catch((e) => {
+      this.deps.log.error({ code: (e as { code?: string }).code }, 'forwarding pass failed');
+      return undefined;
+    });
+    if (!r) return this.kick(this.backoff.fail());
+    if (r.remaining === 0) return this.backoff.reset();
+    this.kick(r.unreachable || r.failed > 0 ? this.backoff.fail() : 0);
+  }
+
+  private async pass(reversalsOnly: boolean): Promise<ForwardReport> {
+    const report: ForwardReport = {
+      reversalsDone: 0,
+      advicesDone: 0,
+      refused: 0,
+      failed: 0,
+      remaining: 0,
+      unreachable: false,
+    };
+    const tried = new Set<string>();
+    for (;;) {
+      const item = this.deps.journal.nextToForward();
+      if (!item || (reversalsOnly && item.type !== 'reversal')) break;
+      const key = item.type === 'reversal' ? `r${item.txn.id}` : `a${item.advice.id}`;
+      if (tried.has(key)) break; // one attempt per item per pass; retries come with backoff
+      tried.add(key);
+      const outcome = await this.send(item);
+      if (outcome === 'unreachable') {
+        report.unreachable = true;
+        break;
+      }
+      if (outcome === 'retry') {
+        report.failed++;
+        break; // keep the order: nothing overtakes an unfinished item
+      }
+      if (outcome === 'refused') report.refused++;
+      else if (item.type === 'reversal') report.reversalsDone++;
+      else report.advicesDone++;
+    }
+    const j = this.deps.journal;
+    report.remaining = j.pendingReversals().length + (reversalsOnly ? 0 : j.listQueue('pending').length);
+    return report;
+  }
+
+  private async send(item: ForwardItem): Promise<Outcome> {
+    const { journal, host, log } = this.deps;
+    if (item.type === 'reversal') {
+      const original = fromJournal(Mti.FinancialRequest, item.request);
+      const msg = reversalRequestFromOriginal(original, item.reason);
+      journal.reversalAttempt(item.txn.id);
+      try {
+        const ans = await host.send(msg);
+        const code = parseReversalResponse(ans.message).responseCode;
+        const rec = journal.reversalResult(item.txn.id, code);
+        log.info({ txn: item.txn.id, stan: item.txn.stan, reason: item.reason, code }, 'reversal answered');
+        return rec.state === 'reversed' ? 'done' : 'retry';
+      } catch (e) {
+        return this.failed(e, () => journal.reversalResult(item.txn.id, null), item.txn.id);
+      }
+    }
+    const msg = fromJournal(Mti.AdviceRequest, item.request);
+    journal.adviceAttempt(item.advice.id);
+    try {
+      const ans = await host.send(msg);
+      const resp = parseOfflineSaleAdviceResponse(ans.message);
+      const rec = journal.adviceResult(item.advice.id, {
+        responseCode: resp.responseCode,
+        rrn: resp.rrn,
+        authCode: resp.authCode,
+      });
+      log.info(
+        { advice: item.advice.id, stan: item.advice.stan, code: resp.responseCode, state: rec.state },
+        'advice answered',
+      );
+      if (rec.state === 'refused') {
+        log.warn(
+          { advice: item.advice.id, code: resp.responseCode },
+          'host refused an offline sale after the fact',
+        );
+        return 'refused';
+      }
+      return rec.state === 'done' ? 'done' : 'retry';
+    } catch (e) {
+      return this.failed(e, () => journal.adviceResult(item.advice.id, null), item.advice.id);
+    }
+  }
+
+  private failed(e: unknown, recordNoAnswer: () => void, id: number): Outcome {
+    if (!isPosError(e) || !e.code.startsWith('HOST_')) throw e;
+    recordNoAnswer();
+    this.deps.log.warn({ id, code: e.code }, 'forwarding attempt failed');
+    return NOT_SENT.has(e.code) ? 'unreachable' : 'retry';
+  }
+}

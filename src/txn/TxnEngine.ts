@@ -1,0 +1,470 @@
+/**
+ * The transaction engine: purchase, void, refund, balance inquiry and offline sales, as
+ * host-cup-pos.md sections 5 and 7 say. Journal before wire: a request is committed (a
+ * reversible one as reversal-pending, reason 06) before its bytes leave; the outcome is
+ * committed in the next step. One transaction at a time.
+ */
+import type { Clock } from '../clock.js';
+import { isPosError, PosError } from '../errors.js';
+import type { IsoMessage } from '../iso8583/message.js';
+import {
+  balanceInquiryRequestToMessage,
+  type FinancialResponse,
+  offlineSaleAdviceRequestToMessage,
+  parseBalanceInquiryResponse,
+  parsePurchaseResponse,
+  parseRefundResponse,
+  purchaseRequestToMessage,
+  refundRequestToMessage,
+  responseCodeText,
+  voidRequestToMessage,
+} from '../iso8583/views/cupPos.js';
+import type { Journal } from '../journal/Journal.js';
+import type { NewTxn, TxnRecord } from '../journal/types.js';
+import type { Logger } from '../log.js';
+import { maskPan } from '../mask.js';
+import type { TerminalProfile } from '../profile/loadProfile.js';
+import type { Forwarder } from './Forwarder.js';
+import type { Lane } from './Lane.js';
+import { localParts } from './localTime.js';
+import { decideOffline, offlineApprovalCode } from './OfflinePolicy.js';
+import type { CardRead, CardReaderPort, HostPort } from './ports.js';
+import { splitForJournal, viewCard } from './requestFields.js';
+import type { RefundRequest, SaleRequest, TxnKind, TxnResult, VoidRequest } from './types.js';
+
+export interface TxnEngineDeps {
+  profile: TerminalProfile;
+  journal: Journal;
+  host: HostPort;
+  reader: CardReaderPort;
+  forwarder: Forwarder;
+  lane: Lane;
+  clock: Clock;
+  log: Logger;
+}
+
+/** Host errors raised before any byte of the request was written. */
+const NOT_SENT = new Set(['HOST_UNREACHABLE', 'HOST_NOT_SIGNED_ON', 'HOST_CLOSED']);
+
+type Online =
+  | { kind: 'answer'; resp: FinancialResponse; message: IsoMessage; hostMs: number }
+  | { kind: 'not-sent'; error: PosError }
+  | { kind: 'no-answer'; error: PosError; reason: '98' | 'A0' };
+
+export class TxnEngine {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly d: TxnEngineDeps) {}
+
+  sale(req: SaleRequest): Promise<TxnResult> {
+    return this.serial(() => this.doSale(req));
+  }
+
+  voidSale(req: VoidRequest): Promise<TxnResult> {
+    return this.serial(() => this.doVoid(req));
+  }
+
+  refund(req: RefundRequest): Promise<TxnResult> {
+    return this.serial(() => this.doRefund(req));
+  }
+
+  inquiry(): Promise<TxnResult> {
+    return this.serial(() => this.doInquiry());
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  // ---- flows -------------------------------------------------------------------------------
+
+  private async doSale(req: SaleRequest): Promise<TxnResult> {
+    const amountMinor = checkAmount(req.amountMinor);
+    const mode = req.mode ?? this.d.profile.offline.policy;
+    let hostDown = false;
+    if (mode !== 'force-offline') {
+      const gate = await this.d.lane.run(() => this.d.forwarder.clearReversals());
+      if (gate === 'pending') return this.blockedByReversal('purchase', amountMinor);
+      hostDown = gate === 'unreachable';
+      if (hostDown && mode === 'require-online') {
+        return local('purchase', 'failed', 'HOST_UNREACHABLE', 'host unreachable', '主机无法连接', {
+          amountMinor,
+        });
+      }
+    }
+    const read = await this.readCard(amountMinor, 'purchase');
+    if ('result' in read) return read.result;
+    const { card, cardMs } = read;
+    const inHand = this.d.clock.monotonic();
+    if (mode === 'force-offline' || hostDown) return this.offlineSale(card, amountMinor, inHand, cardMs);
+
+    const stan = this.d.journal.nextStan();
+    const msg = purchaseRequestToMessage({
+      ...this.ids(),
+      ...viewCard(card),
+      stan,
+      batch: this.batch(),
+      amountMinor,
+    });
+    const rec = this.begin({ kind: 'purchase', amountMinor, stan }, msg);
+    const online = await this.sendOnline(rec, msg, parsePurchaseResponse);
+    if (online.kind === 'not-sent' && mode === 'prefer-online') {
+      this.d.log.warn({ code: online.error.code }, 'host unreachable: trying offline approval');
+      return this.offlineSale(card, amountMinor, inHand, cardMs);
+    }
+    return this.finish(rec, online, card, inHand, cardMs);
+  }
+
+  private async doVoid(req: VoidRequest): Promise<TxnResult> {
+    const orig = this.d.journal.byRrn(req.rrn);
+    if (!orig || orig.kind !== 'purchase' || orig.state !== 'approved') {
+      return local(
+        'void',
+        'failed',
+        'TXN_ORIGINAL_NOT_FOUND',
+        'no approved purchase with this RRN',
+        '找不到原交易',
+      );
+    }
+    if (orig.voided)
+      return local('void', 'failed', 'TXN_ALREADY_VOIDED', 'the purchase is already voided', '原交易已撤销');
+    if (orig.batch !== this.batch()) {
+      return local(
+        'void',
+        'failed',
+        'TXN_NOT_IN_BATCH',
+        'only purchases of the open batch can be voided; use a refund',
+        '只能撤销当批次交易,请使用退货',
+      );
+    }
+    return this.onlineOnly('void', orig.amountMinor, orig, (card, stan) =>
+      voidRequestToMessage({
+        ...this.ids(),
+        ...viewCard(card),
+        stan,
+        batch: this.batch(),
+        amountMinor: orig.amountMinor,
+        originalRrn: req.rrn,
+        originalAuthCode: orig.authCode ?? undefined,
+        originalBatch: orig.batch,
+        originalStan: orig.stan,
+      }),
+    );
+  }
+
+  private async doRefund(req: RefundRequest): Promise<TxnResult> {
+    const amountMinor = checkAmount(req.amountMinor);
+    const orig = this.d.journal.byRrn(req.rrn);
+    if (!orig || orig.kind !== 'purchase' || orig.state !== 'approved') {
+      return local(
+        'refund',
+        'failed',
+        'TXN_ORIGINAL_NOT_FOUND',
+        'no approved purchase with this RRN',
+        '找不到原交易',
+      );
+    }
+    if (amountMinor > orig.amountMinor) {
+      return local(
+        'refund',
+        'failed',
+        'TXN_REFUND_TOO_LARGE',
+        'refund above the original amount',
+        '退货金额超过原交易金额',
+      );
+    }
+    const originalDate = localParts(orig.times.created.wallMs, this.d.profile.timeZone).mmdd;
+    return this.onlineOnly('refund', amountMinor, orig, (card, stan) =>
+      refundRequestToMessage({
+        ...this.ids(),
+        ...viewCard(card),
+        stan,
+        batch: this.batch(),
+        amountMinor,
+        originalRrn: req.rrn,
+        originalBatch: orig.batch,
+        originalStan: orig.stan,
+        originalDate,
+      }),
+    );
+  }
+
+  private doInquiry(): Promise<TxnResult> {
+    return this.onlineOnly('inquiry', 0, undefined, (card, stan) =>
+      balanceInquiryRequestToMessage({ ...this.ids(), ...viewCard(card), stan, batch: this.batch() }),
+    );
+  }
+
+  /** Void, refund, inquiry: never approved offline. */
+  private async onlineOnly(
+    kind: 'void' | 'refund' | 'inquiry',
+    amountMinor: number,
+    orig: TxnRecord | undefined,
+    build: (card: CardRead, stan: string) => IsoMessage,
+  ): Promise<TxnResult> {
+    const gate = await this.d.lane.run(() => this.d.forwarder.clearReversals());
+    if (gate === 'pending') return this.blockedByReversal(kind, amountMinor);
+    if (gate === 'unreachable')
+      return local(kind, 'failed', 'HOST_UNREACHABLE', 'host unreachable', '主机无法连接');
+    const read = await this.readCard(amountMinor, kind === 'void' ? 'purchase' : kind);
+    if ('result' in read) return read.result;
+    const { card, cardMs } = read;
+    if (orig?.maskedPan && orig.maskedPan !== maskPan(card.pan)) {
+      return local(
+        kind,
+        'failed',
+        'TXN_CARD_MISMATCH',
+        'not the card of the original transaction',
+        '非原交易卡',
+      );
+    }
+    const inHand = this.d.clock.monotonic();
+    const stan = this.d.journal.nextStan();
+    const msg = build(card, stan);
+    const original = orig ? { batch: orig.batch, stan: orig.stan } : undefined;
+    const rec = this.begin({ kind, amountMinor, stan, original }, msg);
+    const parse =
+      kind === 'inquiry'
+        ? parseBalanceInquiryResponse
+        : kind === 'refund'
+          ? parseRefundResponse
+          : parsePurchaseResponse;
+    const online = await this.sendOnline(rec, msg, parse);
+    return this.finish(rec, online, card, inHand, cardMs);
+  }
+
+  // ---- steps -------------------------------------------------------------------------------
+
+  private async readCard(
+    amountMinor: number,
+    type: 'purchase' | 'refund' | 'inquiry',
+  ): Promise<{ card: CardRead; cardMs: number } | { result: TxnResult }> {
+    const r = await this.d.reader.readCard({
+      amountMinor,
+      type,
+      timeoutS: this.d.profile.reader.tapTimeoutS,
+    });
+    if (r.outcome === 'card') return { card: r.card, cardMs: r.cardMs };
+    const texts: Record<string, [string, string]> = {
+      'no-card': ['no card presented', '未检测到卡片'],
+      declined: ['declined by the card', '卡片拒绝'],
+      cancelled: ['cancelled', '交易已取消'],
+      failed: ['card read failed', '读卡失败'],
+    };
+    const [en, zh] = texts[r.outcome] ?? texts.failed;
+    const kind: TxnKind = type === 'refund' ? 'refund' : type === 'inquiry' ? 'inquiry' : 'purchase';
+    return {
+      result: local(kind, 'declined', `READER_${r.outcome.toUpperCase().replace('-', '_')}`, en, zh, {
+        amountMinor,
+      }),
+    };
+  }
+
+  private begin(t: Omit<NewTxn, 'fields' | 'card'>, msg: IsoMessage): TxnRecord {
+    const { fields, card } = splitForJournal(msg);
+    return this.d.journal.begin({
+      ...t,
+      currency: this.d.profile.currency,
+      entryMode: msg.fields[22],
+      fields,
+      card,
+    });
+  }
+
+  private sendOnline(
+    rec: TxnRecord,
+    msg: IsoMessage,
+    parse: (m: IsoMessage) => FinancialResponse,
+  ): Promise<Online> {
+    return this.d.lane.run(async () => {
+      let written = false;
+      try {
+        const ans = await this.d.host.send(msg, {
+          onWritten: () => {
+            written = true;
+            this.d.journal.markSent(rec.id);
+          },
+        });
+        return { kind: 'answer', resp: parse(ans.message), message: ans.message, hostMs: ans.hostMs };
+      } catch (e) {
+        if (!isPosError(e) || !(e.code.startsWith('HOST_') || e.code.startsWith('ISO_'))) throw e;
+        if (!written && NOT_SENT.has(e.code)) {
+          this.d.journal.abort(rec.id);
+          return { kind: 'not-sent', error: e };
+        }
+        const reason = e.code === 'HOST_BAD_MAC' || e.code.startsWith('ISO_') ? 'A0' : '98';
+        this.d.journal.recordNoAnswer(rec.id, reason);
+        return { kind: 'no-answer', error: e, reason };
+      }
+    });
+  }
+
+  private finish(rec: TxnRecord, online: Online, card: CardRead, inHand: number, cardMs: number): TxnResult {
+    const base = {
+      id: rec.id,
+      kind: rec.kind as TxnKind,
+      amountMinor: rec.amountMinor || undefined,
+      stan: rec.stan,
+      batch: rec.batch,
+      maskedPan: maskPan(card.pan),
+      entryInterface: card.entryInterface,
+    };
+    if (online.kind !== 'answer') {
+      const pending = this.d.journal.get(rec.id)?.state === 'reversal-pending';
+      if (pending) this.d.forwarder.kick(0);
+      const timeout = online.kind === 'no-answer' && online.reason === '98';
+      return {
+        ...base,
+        outcome: 'failed',
+        textEn: timeout
+          ? 'no answer from the host'
+          : online.kind === 'no-answer'
+            ? 'host answer failed the MAC check'
+            : 'host unreachable',
+        textZh: timeout ? '主机无应答' : online.kind === 'no-answer' ? '应答MAC校验失败' : '主机无法连接',
+        reason: { code: online.error.code, message: online.error.message },
+        reversalPending: pending && online.kind === 'no-answer' ? { reason: online.reason } : undefined,
+        timings: { cardMs, totalMs: this.d.clock.monotonic() - inHand },
+      };
+    }
+    const { resp, hostMs } = online;
+    const beforeCommit = this.d.clock.monotonic();
+    const after = this.d.journal.recordAnswer(rec.id, {
+      responseCode: resp.responseCode,
+      rrn: resp.rrn,
+      authCode: resp.authCode,
+    });
+    const end = this.d.clock.monotonic();
+    const text = responseCodeText(resp.responseCode);
+    const balance = (resp as { balance?: string }).balance ?? online.message.fields[54];
+    return {
+      ...base,
+      outcome: after.state === 'approved' ? 'approved' : 'declined',
+      approval: 'online',
+      responseCode: resp.responseCode,
+      textEn: text.en,
+      textZh: text.zh,
+      rrn: resp.rrn,
+      authCode: resp.authCode,
+      balance: rec.kind === 'inquiry' ? balance : undefined,
+      timings: {
+        cardMs,
+        hostMs,
+        prepareMs: Math.max(0, beforeCommit - inHand - hostMs),
+        commitMs: end - beforeCommit,
+        totalMs: end - inHand,
+      },
+    };
+  }
+
+  private offlineSale(card: CardRead, amountMinor: number, inHand: number, cardMs: number): TxnResult {
+    const { journal, profile, clock } = this.d;
+    const decision = decideOffline(
+      profile.offline,
+      journal.offlineTotals(),
+      amountMinor,
+      card.entryInterface,
+    );
+    if (!decision.allowed) {
+      return {
+        ...local('purchase', 'declined', decision.refusal!, decision.en, decision.zh, { amountMinor }),
+        maskedPan: maskPan(card.pan),
+        entryInterface: card.entryInterface,
+      };
+    }
+    const stan = journal.nextStan();
+    const authCode = offlineApprovalCode(stan);
+    const t = localParts(clock.now(), profile.timeZone);
+    const { track2: _t2, ...chipCard } = viewCard(card);
+    const msg = offlineSaleAdviceRequestToMessage({
+      ...this.ids(),
+      ...chipCard,
+      stan,
+      batch: this.batch(),
+      amountMinor,
+      localTime: t.hhmmss,
+      localDate: t.mmdd,
+      offlineAuthCode: authCode,
+    });
+    const { fields, card: stored } = splitForJournal(msg);
+    const { txn } = journal.enqueueAdvice({
+      amountMinor,
+      currency: profile.currency,
+      entryMode: msg.fields[22],
+      authCode,
+      stan,
+      card: stored!,
+      fields,
+    });
+    this.d.forwarder.kick(0);
+    return {
+      id: txn.id,
+      kind: 'offline-sale',
+      outcome: 'approved',
+      approval: 'offline',
+      responseCode: '00',
+      textEn: 'approved offline',
+      textZh: '离线批准',
+      amountMinor,
+      stan,
+      batch: txn.batch,
+      authCode,
+      maskedPan: maskPan(card.pan),
+      entryInterface: card.entryInterface,
+      timings: { cardMs, totalMs: clock.monotonic() - inHand },
+    };
+  }
+
+  private blockedByReversal(kind: TxnKind, amountMinor: number): TxnResult {
+    const r = this.d.journal.pendingReversals()[0];
+    return {
+      ...local(
+        kind,
+        'failed',
+        'TXN_REVERSAL_PENDING',
+        'a reversal is still pending: the host must confirm it first',
+        '有未完成的冲正,请稍后重试',
+        { amountMinor },
+      ),
+      reversalPending: r ? { reason: r.reason } : undefined,
+    };
+  }
+
+  private ids() {
+    const p = this.d.profile;
+    return { terminalId: p.terminalId, merchantId: p.merchantId, currency: p.currency };
+  }
+
+  private batch(): string {
+    return this.d.journal.currentBatch();
+  }
+}
+
+function checkAmount(amountMinor: number): number {
+  if (!Number.isInteger(amountMinor) || amountMinor <= 0 || amountMinor > 999_999_999_999) {
+    throw new PosError('TXN_BAD_AMOUNT', 'amount must be a positive whole number of fen, at most 12 digits');
+  }
+  return amountMinor;
+}
+
+function local(
+  kind: TxnKind,
+  outcome: TxnResult['outcome'],
+  code: string,
+  en: string,
+  zh: string,
+  extra: Partial<TxnResult> = {},
+): TxnResult {
+  return {
+    id: 0,
+    kind,
+    outcome,
+    textEn: en,
+    textZh: zh,
+    reason: { code, message: en },
+    timings: {},
+    ...extra,
+  };
+}

@@ -1,0 +1,49 @@
+/**
+ * What the transaction engine needs from the reader and the host, as narrow ports. The runtime
+ * adapts the reader driver and the host session to them; tests use fakes.
+ */
+import type { IsoMessage } from '../iso8583/message.js';
+
+export type EntryInterface = 'contact' | 'contactless' | 'magstripe';
+
+/** Card data as read; lives in memory only, for the authorisation. Never log it. */
+export interface CardRead {
+  pan: string;
+  track2?: string;
+  /** YYMM */
+  expiry?: string;
+  /** n3 */
+  panSequence?: string;
+  entryInterface: EntryInterface;
+  /** Field 55 TLVs, uppercase hex. */
+  iccData?: string;
+}
+
+export type CardReadResult =
+  | { outcome: 'card'; card: CardRead; cardMs: number }
+  | { outcome: 'no-card' | 'declined' | 'failed' | 'cancelled'; reason: string };
+
+export interface CardReaderPort {
+  readCard(req: {
+    amountMinor: number;
+    type: 'purchase' | 'refund' | 'inquiry';
+    timeoutS: number;
+  }): Promise<CardReadResult>;
+}
+
+export interface HostAnswer {
+  message: IsoMessage;
+  /** Time the request spent on the wire and at the host, as seen by the terminal. */
+  hostMs: number;
+}
+
+/**
+ * Financial messages to the acquirer; the session signs on, applies and verifies MACs.
+ * Errors (PosError): HOST_UNREACHABLE / HOST_NOT_SIGNED_ON (nothing was sent), HOST_TIMEOUT and
+ * HOST_DISCONNECTED (sent, no answer), HOST_BAD_MAC (answer not trustworthy).
+ */
+export interface HostPort {
+  send(msg: IsoMessage, opts?: { onWritten?: () => void }): Promise<HostAnswer>;
+  /** True while a connection is believed usable (for the forwarder). */
+  isUp(): boolean;
+}

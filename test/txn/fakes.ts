@@ -1,0 +1,116 @@
+/** Test doubles for the transaction engine's ports. */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock } from '../../src/clock.js';
+import { PosError } from '../../src/errors.js';
+import type { IsoMessage } from '../../src/iso8583/message.js';
+import { Journal } from '../../src/journal/Journal.js';
+import { silentLogger } from '../../src/log.js';
+import { loadProfile, type TerminalProfile } from '../../src/profile/loadProfile.js';
+import { Forwarder } from '../../src/txn/Forwarder.js';
+import { Lane } from '../../src/txn/Lane.js';
+import type { CardRead, CardReaderPort, CardReadResult, HostAnswer, HostPort } from '../../src/txn/ports.js';
+import { TxnEngine } from '../../src/txn/TxnEngine.js';
+
+export const CHIP_CARD: CardRead = {
+  pan: '6212345678901232',
+  track2: '6212345678901232D30122011234567890',
+  expiry: '3012',
+  panSequence: '001',
+  entryInterface: 'contactless',
+  iccData: '9F260811223344556677889F2701809F360200019F3704A1B2C3D4',
+};
+
+export class FakeReader implements CardReaderPort {
+  next: CardReadResult[] = [];
+  card: CardRead = CHIP_CARD;
+  async readCard(): Promise<CardReadResult> {
+    return this.next.shift() ?? { outcome: 'card', card: this.card, cardMs: 5 };
+  }
+}
+
+type Script = (msg: IsoMessage) => IsoMessage | PosError | { error: PosError; written: boolean };
+
+/** A host that answers by script; records what it was sent. */
+export class FakeHost implements HostPort {
+  sent: IsoMessage[] = [];
+  script: Script[] = [];
+  fallback: Script = approve;
+  up = true;
+  async send(msg: IsoMessage, opts?: { onWritten?: () => void }): Promise<HostAnswer> {
+    const step = this.script.shift() ?? this.fallback;
+    const out = step(msg);
+    if (out instanceof PosError) {
+      if (out.code !== 'HOST_UNREACHABLE') {
+        opts?.onWritten?.();
+        this.sent.push(msg);
+      }
+      throw out;
+    }
+    if ('error' in out) {
+      if (out.written) {
+        opts?.onWritten?.();
+        this.sent.push(msg);
+      }
+      throw out.error;
+    }
+    opts?.onWritten?.();
+    this.sent.push(msg);
+    return { message: out, hostMs: 1 };
+  }
+  isUp(): boolean {
+    return this.up;
+  }
+}
+
+let rrnSeq = 100000000000;
+
+/** Echo the matching fields with 39 = code. */
+export function answer(code: string): Script {
+  return (req) => {
+    const mti = (Number(req.mti) + 10).toString().padStart(4, '0');
+    const f: Record<number, string> = {};
+    for (const k of [3, 4, 11, 25, 41, 42, 49, 60]) if (req.fields[k] !== undefined) f[k] = req.fields[k];
+    f[39] = code;
+    f[37] = String(rrnSeq++);
+    if (code === '00' && req.mti !== '0400') f[38] = 'A1B2C3';
+    if (req.fields[3] === '310000') f[54] = '1002156C000000012345';
+    f[64] = '0000000000000000';
+    return { mti, fields: f };
+  };
+}
+export const approve = answer('00');
+export const timeout: Script = () => new PosError('HOST_TIMEOUT', 'no answer in 5000 ms');
+export const unreachable: Script = () => new PosError('HOST_UNREACHABLE', 'cannot connect');
+export const badMac: Script = () => new PosError('HOST_BAD_MAC', 'response MAC does not verify');
+
+export interface EngineRig {
+  engine: TxnEngine;
+  journal: Journal;
+  host: FakeHost;
+  reader: FakeReader;
+  forwarder: Forwarder;
+  clock: ManualClock;
+  profile: TerminalProfile;
+}
+
+export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): EngineRig {
+  const dir = mkdtempSync(join(tmpdir(), 'posterm-txn-'));
+  const profile = loadProfile('emulator');
+  profile.offline = { ...profile.offline, ...overrides };
+  const clock = new ManualClock(Date.UTC(2026, 10, 27, 2, 0, 0));
+  const journal = Journal.open({
+    path: join(dir, 'j.db'),
+    key: randomBytes(32),
+    clock,
+    reversalAttemptLimit: 3,
+  });
+  const host = new FakeHost();
+  const reader = new FakeReader();
+  const lane = new Lane();
+  const forwarder = new Forwarder({ journal, host, lane, clock, log: silentLogger });
+  const engine = new TxnEngine({ profile, journal, host, reader, forwarder, lane, clock, log: silentLogger });
+  return { engine, journal, host, reader, forwarder, clock, profile };
+}
