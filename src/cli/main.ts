@@ -9,7 +9,19 @@ import { type CliCommand, type CliIo, ExitCode } from './command.js';
 type Loader = () => Promise<CliCommand>;
 
 /** The command table. Add one line per command (the module's default export is a CliCommand). */
-const COMMANDS: Record<string, Loader> = {};
+const COMMANDS: Record<string, Loader> = {
+  decode: () => import('./decode.js').then((m) => m.default),
+  encode: () => import('./encode.js').then((m) => m.default),
+  'host-sim': () => import('./hostSim.js').then((m) => m.default),
+  reader: () => import('./reader.js').then((m) => m.default),
+  'reader-sim': () => import('./readerSim.js').then((m) => m.default),
+  run: () => import('./run.js').then((m) => m.default),
+  sale: () => import('./txnCommands.js').then((m) => m.sale),
+  void: () => import('./txnCommands.js').then((m) => m.voidCmd),
+  refund: () => import('./txnCommands.js').then((m) => m.refund),
+  inquiry: () => import('./txnCommands.js').then((m) => m.inquiry),
+  queue: () => import('./txnCommands.js').then((m) => m.queue),
+};
 
 function helpText(): string {
   const names = Object.keys(COMMANDS);

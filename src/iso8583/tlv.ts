@@ -37,7 +37,8 @@ export function parseTlv(bytes: Uint8Array, baseOffset = 0, field?: number): Tlv
     let len = buf[i++];
     if (len & 0x80) {
       const n = len & 0x7f;
-      if (n === 0 || n > 3) fail('BAD_LENGTH', `TLV ${tag} length form 0x${(0x80 | n).toString(16)} not supported`, i - 1);
+      if (n === 0 || n > 3)
+        fail('BAD_LENGTH', `TLV ${tag} length form 0x${(0x80 | n).toString(16)} not supported`, i - 1);
       if (i + n > buf.length) fail('TRUNCATED', `TLV ${tag} length runs past the end`, i);
       len = 0;
       for (let k = 0; k < n; k++) len = (len << 8) | buf[i++];

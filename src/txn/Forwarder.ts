@@ -33,9 +33,6 @@ export interface ForwardReport {
 
 type Outcome = 'done' | 'refused' | 'retry' | 'unreachable';
 
-/** Host errors that mean the request never left the terminal. */
-const NOT_SENT = new Set(['HOST_UNREACHABLE', 'HOST_NOT_SIGNED_ON', 'HOST_CLOSED']);
-
 export class Forwarder {
   private readonly backoff: Backoff;
   private timer?: TimerHandle;
@@ -132,21 +129,28 @@ export class Forwarder {
       const original = fromJournal(Mti.FinancialRequest, item.request);
       const msg = reversalRequestFromOriginal(original, item.reason);
       journal.reversalAttempt(item.txn.id);
+      const sent = { written: false };
       try {
-        const ans = await host.send(msg);
+        const ans = await host.send(msg, { onWritten: () => (sent.written = true) });
         const code = parseReversalResponse(ans.message).responseCode;
         const rec = journal.reversalResult(item.txn.id, code);
         log.info({ txn: item.txn.id, stan: item.txn.stan, reason: item.reason, code }, 'reversal answered');
         return rec.state === 'reversed' ? 'done' : 'retry';
       } catch (e) {
-        return this.failed(e, () => journal.reversalResult(item.txn.id, null), item.txn.id);
+        return this.failed(e, sent.written, () => journal.reversalResult(item.txn.id, null), item.txn.id);
       }
     }
     const msg = fromJournal(Mti.AdviceRequest, item.request);
     journal.adviceAttempt(item.advice.id);
+    const sent = { written: false };
     try {
-      const ans = await host.send(msg);
+      const ans = await host.send(msg, { onWritten: () => (sent.written = true) });
       const resp = parseOfflineSaleAdviceResponse(ans.message);
+      if (resp.responseCode === 'A0') {
+        // The host could not check our MAC: keys are renewed (the session signs on), send again.
+        journal.adviceResult(item.advice.id, null);
+        return 'retry';
+      }
       const rec = journal.adviceResult(item.advice.id, {
         responseCode: resp.responseCode,
         rrn: resp.rrn,
@@ -165,14 +169,14 @@ export class Forwarder {
       }
       return rec.state === 'done' ? 'done' : 'retry';
     } catch (e) {
-      return this.failed(e, () => journal.adviceResult(item.advice.id, null), item.advice.id);
+      return this.failed(e, sent.written, () => journal.adviceResult(item.advice.id, null), item.advice.id);
     }
   }
 
-  private failed(e: unknown, recordNoAnswer: () => void, id: number): Outcome {
-    if (!isPosError(e) || !e.code.startsWith('HOST_')) throw e;
+  private failed(e: unknown, written: boolean, recordNoAnswer: () => void, id: number): Outcome {
+    if (!isPosError(e) || !(e.code.startsWith('HOST_') || e.code.startsWith('ISO_'))) throw e;
     recordNoAnswer();
     this.deps.log.warn({ id, code: e.code }, 'forwarding attempt failed');
-    return NOT_SENT.has(e.code) ? 'unreachable' : 'retry';
+    return written ? 'retry' : 'unreachable';
   }
 }

@@ -43,9 +43,6 @@ export interface TxnEngineDeps {
   log: Logger;
 }
 
-/** Host errors raised before any byte of the request was written. */
-const NOT_SENT = new Set(['HOST_UNREACHABLE', 'HOST_NOT_SIGNED_ON', 'HOST_CLOSED']);
-
 type Online =
   | { kind: 'answer'; resp: FinancialResponse; message: IsoMessage; hostMs: number }
   | { kind: 'not-sent'; error: PosError }
@@ -119,7 +116,7 @@ export class TxnEngine {
 
   private async doVoid(req: VoidRequest): Promise<TxnResult> {
     const orig = this.d.journal.byRrn(req.rrn);
-    if (!orig || orig.kind !== 'purchase' || orig.state !== 'approved') {
+    if (orig?.kind !== 'purchase' || orig.state !== 'approved') {
       return local(
         'void',
         'failed',
@@ -157,7 +154,7 @@ export class TxnEngine {
   private async doRefund(req: RefundRequest): Promise<TxnResult> {
     const amountMinor = checkAmount(req.amountMinor);
     const orig = this.d.journal.byRrn(req.rrn);
-    if (!orig || orig.kind !== 'purchase' || orig.state !== 'approved') {
+    if (orig?.kind !== 'purchase' || orig.state !== 'approved') {
       return local(
         'refund',
         'failed',
@@ -290,7 +287,7 @@ export class TxnEngine {
         return { kind: 'answer', resp: parse(ans.message), message: ans.message, hostMs: ans.hostMs };
       } catch (e) {
         if (!isPosError(e) || !(e.code.startsWith('HOST_') || e.code.startsWith('ISO_'))) throw e;
-        if (!written && NOT_SENT.has(e.code)) {
+        if (!written) {
           this.d.journal.abort(rec.id);
           return { kind: 'not-sent', error: e };
         }

@@ -39,8 +39,9 @@ export interface HostAnswer {
 
 /**
  * Financial messages to the acquirer; the session signs on, applies and verifies MACs.
- * Errors (PosError): HOST_UNREACHABLE / HOST_NOT_SIGNED_ON (nothing was sent), HOST_TIMEOUT and
- * HOST_DISCONNECTED (sent, no answer), HOST_BAD_MAC (answer not trustworthy).
+ * `onWritten` is called right before the bytes go to the socket: an error before it means
+ * nothing left the terminal (unreachable, TLS refused, sign-on failed); an error after it
+ * (HOST_TIMEOUT, HOST_DISCONNECTED, HOST_BAD_MAC) leaves the outcome unknown.
  */
 export interface HostPort {
   send(msg: IsoMessage, opts?: { onWritten?: () => void }): Promise<HostAnswer>;

@@ -1,0 +1,169 @@
+/** `posterm sale|void|refund|inquiry|queue`: talk to a running `posterm run` over its control socket. */
+import { parseArgs } from 'node:util';
+import { callRuntime } from '../control/ControlClient.js';
+import { PosError } from '../errors.js';
+import { loadProfile } from '../profile/loadProfile.js';
+import { formatAmount, parseAmount, type TxnResult } from '../txn/types.js';
+import { type CliCommand, type CliIo, ExitCode } from './command.js';
+import { formatResult } from './format.js';
+
+const COMMON = {
+  profile: { type: 'string', default: 'emulator' },
+  socket: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+function socketOf(values: { profile?: string; socket?: string }): string {
+  if (values.socket) return values.socket;
+  const p = loadProfile(values.profile ?? 'emulator');
+  if (!p.control.socket) {
+    throw new PosError('CLI_NO_SOCKET', `profile ${p.name} names no control.socket; pass --socket`, {
+      key: 'control.socket',
+    });
+  }
+  return p.control.socket;
+}
+
+function amountArg(text: string | undefined): number {
+  const minor = text === undefined ? undefined : parseAmount(text);
+  if (minor === undefined)
+    throw new PosError('CLI_BAD_AMOUNT', `amount must look like 12.34 (yuan), got '${text ?? ''}'`);
+  return minor;
+}
+
+type Flags = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
+
+function parse(argv: string[], extra: Flags = {}) {
+  try {
+    const r = parseArgs({
+      args: argv,
+      options: { ...COMMON, ...extra },
+      allowPositionals: true,
+      strict: true,
+    });
+    return {
+      positionals: r.positionals,
+      values: r.values as { profile?: string; socket?: string; json: boolean } & Record<
+        string,
+        string | boolean | undefined
+      >,
+    };
+  } catch (e) {
+    throw new PosError('CLI_USAGE', (e as Error).message);
+  }
+}
+
+async function runTxn(io: CliIo, json: boolean, call: Promise<TxnResult>): Promise<number> {
+  const r = await call;
+  io.stdout.write(`${json ? JSON.stringify(r) : formatResult(r)}\n`);
+  return r.outcome === 'approved' ? ExitCode.Ok : ExitCode.Failed;
+}
+
+export const sale: CliCommand = {
+  summary: 'a purchase through the running runtime',
+  usage: `posterm sale AMOUNT [--online-only | --offline] [--profile NAME|FILE] [--socket PATH] [--json]
+  AMOUNT in yuan (12.34). --online-only never approves offline; --offline approves on the
+  terminal within the profile's offline limits (the advice is forwarded later).`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, {
+      'online-only': { type: 'boolean', default: false },
+      offline: { type: 'boolean', default: false },
+    });
+    const mode = values.offline ? 'force-offline' : values['online-only'] ? 'require-online' : undefined;
+    const amountMinor = amountArg(positionals[0]);
+    return runTxn(io, values.json, callRuntime(socketOf(values), 'sale', { amountMinor, mode }));
+  },
+};
+
+export const voidCmd: CliCommand = {
+  summary: 'void a purchase of the open batch by its RRN',
+  usage: 'posterm void RRN [--profile NAME|FILE] [--socket PATH] [--json]',
+  async run(argv, io) {
+    const { values, positionals } = parse(argv);
+    const rrn = positionals[0];
+    if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn))
+      throw new PosError('CLI_BAD_RRN', 'RRN must be 12 characters');
+    return runTxn(io, values.json, callRuntime(socketOf(values), 'void', { rrn }));
+  },
+};
+
+export const refund: CliCommand = {
+  summary: 'refund (part of) a purchase by its RRN',
+  usage: 'posterm refund RRN AMOUNT [--profile NAME|FILE] [--socket PATH] [--json]',
+  async run(argv, io) {
+    const { values, positionals } = parse(argv);
+    const rrn = positionals[0];
+    if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn))
+      throw new PosError('CLI_BAD_RRN', 'RRN must be 12 characters');
+    const amountMinor = amountArg(positionals[1]);
+    return runTxn(io, values.json, callRuntime(socketOf(values), 'refund', { rrn, amountMinor }));
+  },
+};
+
+export const inquiry: CliCommand = {
+  summary: 'balance inquiry',
+  usage: 'posterm inquiry [--profile NAME|FILE] [--socket PATH] [--json]',
+  async run(argv, io) {
+    const { values } = parse(argv);
+    return runTxn(io, values.json, callRuntime(socketOf(values), 'inquiry'));
+  },
+};
+
+interface QueueRow {
+  type: 'reversal' | 'advice';
+  id: number;
+  state: string;
+  stan: string;
+  amountMinor: number;
+  maskedPan: string | null;
+  ageS: number;
+  attempts: number;
+  lastResult: string | null;
+  reason?: string;
+  overLimit?: boolean;
+}
+
+export const queue: CliCommand = {
+  summary: 'store-and-forward queue: list, forward',
+  usage: `posterm queue list [--all] [--json]     pending reversals and advices (state, age, attempts, last result)
+posterm queue forward [--json]        forward everything now (reversals first, then advices oldest first)
+  common: [--profile NAME|FILE] [--socket PATH]`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv, { all: { type: 'boolean', default: false } });
+    const sub = positionals[0] ?? 'list';
+    const socket = socketOf(values);
+    if (sub === 'forward') {
+      const r = await callRuntime<Record<string, unknown>>(socket, 'queue.forward');
+      io.stdout.write(
+        `${
+          values.json
+            ? JSON.stringify(r)
+            : Object.entries(r)
+                .map(([k, v]) => `${k}: ${v}`)
+                .join('\n')
+        }\n`,
+      );
+      return r.remaining === 0 ? ExitCode.Ok : ExitCode.Failed;
+    }
+    if (sub !== 'list') throw new PosError('CLI_USAGE', `unknown queue command '${sub}'`);
+    const rows = await callRuntime<QueueRow[]>(socket, 'queue.list', { all: values.all });
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(rows)}\n`);
+      return ExitCode.Ok;
+    }
+    if (rows.length === 0) {
+      io.stdout.write('queue empty: nothing owed to the host\n');
+      return ExitCode.Ok;
+    }
+    io.stdout.write(
+      'type      id  state              STAN    amount      card                 age      tries  last\n',
+    );
+    for (const q of rows) {
+      const flag = q.overLimit ? '  ! over the attempt limit' : '';
+      io.stdout.write(
+        `${q.type.padEnd(8)} ${String(q.id).padStart(3)}  ${(q.state + (q.reason ? ` ${q.reason}` : '')).padEnd(17)}  ${q.stan}  ${formatAmount(q.amountMinor).padStart(10)}  ${(q.maskedPan ?? '-').padEnd(19)}  ${`${q.ageS}s`.padStart(7)}  ${String(q.attempts).padStart(5)}  ${q.lastResult ?? '-'}${flag}\n`,
+      );
+    }
+    return ExitCode.Ok;
+  },
+};

@@ -1,0 +1,223 @@
+/**
+ * The host simulator's message logic: one unpacked request in, one response (or a drop) out.
+ * Sign-on keys, MAC checks, financial decisions, settlement, echo, settlement status inquiry.
+ * No sockets here; the server in hostSim.ts feeds it.
+ */
+import { randomBytes } from 'node:crypto';
+import { buildSignOnKeys } from '../iso8583/crypto/index.js';
+import type { IsoMessage } from '../iso8583/message.js';
+import { macValid } from './hostCodec.js';
+import { decideFinancial, type FinancialContext, FormatError } from './hostFinancial.js';
+import type { HostLedger } from './hostLedger.js';
+import { hostTimeParts, settlementStatus } from './hostRules.js';
+import { formatStatusRecord } from './hostStatusRecord.js';
+
+export const FINANCIAL_MTIS: readonly string[] = ['0200', '0220', '0400', '0320', '0500'];
+const NETWORK_MTIS: readonly string[] = ['0800', '0820'];
+
+export interface HostHandlerOptions {
+  tmk: Buffer;
+  ledger: HostLedger;
+  now(): number;
+  /** Field 32 of responses. */
+  acquirerId?: string;
+  /** Balance an inquiry returns, fen. */
+  balance?: number;
+}
+
+/** A response to send; `mak` set when it must carry a field-64 MAC. */
+export interface HostReply {
+  kind: 'reply';
+  response: IsoMessage;
+  mak?: Buffer;
+  terminalId: string;
+  responseCode: string;
+  /** Why it was answered this way, for events (never card data). */
+  note?: string;
+}
+
+export interface HostDrop {
+  kind: 'drop';
+  reason: string;
+}
+
+export class HostHandler {
+  private readonly keys = new Map<string, { pik: Buffer; mak: Buffer }>();
+  private readonly fin: FinancialContext;
+  private readonly acquirerId: string;
+  private readonly rrnPrefix: string;
+  private rrnSeq = 0;
+
+  constructor(private readonly opts: HostHandlerOptions) {
+    this.acquirerId = opts.acquirerId ?? '48020000';
+    const t = hostTimeParts(opts.now());
+    this.rrnPrefix = `${t.hh}${t.mi}${t.ss}`;
+    this.fin = {
+      ledger: opts.ledger,
+      now: opts.now,
+      nextRrn: () => this.nextRrn(),
+      nextAuthCode: () => String((this.rrnSeq * 7919 + 104729) % 1_000_000).padStart(6, '0'),
+      balance: opts.balance ?? 1_234_567,
+    };
+  }
+
+  /** The terminal's current MAK (after a sign-on), for tests and the admin channel. */
+  makOf(terminalId: string): Buffer | undefined {
+    return this.keys.get(terminalId)?.mak;
+  }
+
+  private nextRrn(): string {
+    this.rrnSeq = (this.rrnSeq + 1) % 1_000_000;
+    return this.rrnPrefix + String(this.rrnSeq).padStart(6, '0');
+  }
+
+  /** Handle one request; `body` is its packed bytes (for the MAC check). */
+  handle(req: IsoMessage, body: Buffer): HostReply | HostDrop {
+    const { mti } = req;
+    const terminalId = req.fields[41];
+    const stan = req.fields[11];
+    if (!/^\d{4}$/.test(mti) || terminalId === undefined || stan === undefined) {
+      return { kind: 'drop', reason: 'MTI, 11 or 41 missing' };
+    }
+    if (Number(mti[2]) % 2 !== 0 || Number(mti[1]) < 1)
+      return { kind: 'drop', reason: `MTI ${mti} is not a request` };
+    const isFinancial = FINANCIAL_MTIS.includes(mti);
+    const mak = this.keys.get(terminalId)?.mak;
+    const reply = (responseCode: string, extra: Record<number, string> = {}, note?: string): HostReply => ({
+      kind: 'reply',
+      response: this.response(req, responseCode, extra),
+      ...(isFinancial && mak ? { mak } : {}),
+      terminalId,
+      responseCode,
+      ...(note ? { note } : {}),
+    });
+    if (!isFinancial && !NETWORK_MTIS.includes(mti)) return reply('30', {}, `unknown MTI ${mti}`);
+    if (isFinancial) {
+      if (!mak) return reply('A0', {}, 'financial message before sign-on');
+      if (!macValid(body, req, mak)) return reply('A0', {}, 'bad MAC');
+    }
+    try {
+      switch (mti) {
+        case '0800':
+          return this.networkManagement(req, terminalId, reply);
+        case '0820':
+          return reply('00');
+        case '0500':
+          return this.settle(req, terminalId, reply);
+        case '0320':
+          return this.batchUpload(req, terminalId, reply);
+        default: {
+          const d = decideFinancial(req, terminalId, this.fin);
+          const extra: Record<number, string> = {};
+          if (d.rrn) extra[37] = d.rrn;
+          if (d.authCode) extra[38] = d.authCode;
+          if (d.balance) extra[54] = d.balance;
+          return reply(d.responseCode, extra);
+        }
+      }
+    } catch (e) {
+      if (e instanceof FormatError) return reply('30', {}, e.message);
+      throw e;
+    }
+  }
+
+  /** A 30 answer to a request whose other fields could not be read; undefined when 11 or 41 is missing. */
+  formatError(partial: IsoMessage): HostReply | undefined {
+    const { mti } = partial;
+    const terminalId = partial.fields[41];
+    if (!/^\d{4}$/.test(mti) || terminalId === undefined || partial.fields[11] === undefined)
+      return undefined;
+    if (Number(mti[2]) % 2 !== 0 || Number(mti[1]) < 1) return undefined;
+    const mak = FINANCIAL_MTIS.includes(mti) ? this.keys.get(terminalId)?.mak : undefined;
+    return {
+      kind: 'reply',
+      response: this.response(partial, '30', {}),
+      ...(mak ? { mak } : {}),
+      terminalId,
+      responseCode: '30',
+      note: 'unreadable fields after 41',
+    };
+  }
+
+  private networkManagement(req: IsoMessage, terminalId: string, reply: ReplyFn): HostReply {
+    const f60 = req.fields[60] ?? '';
+    if (!/^\d{11,17}$/.test(f60)) throw new FormatError(60);
+    const code = f60.slice(8, 11);
+    if (code === '003') {
+      const pik = randomBytes(16);
+      const mak = randomBytes(16);
+      this.keys.set(terminalId, { pik, mak });
+      const f62 = buildSignOnKeys(this.opts.tmk, pik, mak).toString('hex').toUpperCase();
+      return reply('00', { 32: this.acquirerId, 37: this.nextRrn(), 62: f62 }, 'sign-on');
+    }
+    if (code === '951') {
+      const rrns = Buffer.from(req.fields[62] ?? '', 'hex').toString('latin1');
+      if (!/^[\x20-\x7e]{12,96}$/.test(rrns) || rrns.length % 12 !== 0) throw new FormatError(62);
+      const now = this.opts.now();
+      let records = '';
+      for (let i = 0; i < rrns.length; i += 12) {
+        const rrn = rrns.slice(i, i + 12);
+        records += formatStatusRecord(
+          settlementStatus(rrn, this.opts.ledger.findByRrn(rrn, terminalId), this.opts.ledger, now),
+        );
+      }
+      return reply(
+        '00',
+        { 62: Buffer.from(records, 'latin1').toString('hex').toUpperCase() },
+        'status inquiry',
+      );
+    }
+    return reply('12', {}, `network management code ${code}`);
+  }
+
+  private settle(req: IsoMessage, terminalId: string, reply: ReplyFn): HostReply {
+    const f48 = req.fields[48] ?? '';
+    const f60 = req.fields[60] ?? '';
+    if (!/^\d{31}$/.test(f48)) throw new FormatError(48);
+    if (!/^\d{11,17}$/.test(f60)) throw new FormatError(60);
+    const batch = f60.slice(2, 8);
+    const t = this.opts.ledger.totals(terminalId, batch);
+    const mine = `${String(t.debitAmount).padStart(12, '0')}${String(t.debitCount).padStart(3, '0')}${String(t.creditAmount).padStart(12, '0')}${String(t.creditCount).padStart(3, '0')}`;
+    const balanced = f48.slice(0, 30) === mine;
+    if (balanced) this.opts.ledger.markSettled(terminalId, batch, this.opts.now());
+    return reply(
+      '00',
+      { 15: this.settlementDate(), 37: this.nextRrn(), 48: f48.slice(0, 30) + (balanced ? '1' : '2') },
+      balanced ? 'settlement balanced' : 'settlement unbalanced',
+    );
+  }
+
+  private batchUpload(req: IsoMessage, terminalId: string, reply: ReplyFn): HostReply {
+    const f60 = req.fields[60] ?? '';
+    if (!/^\d{11,17}$/.test(f60)) throw new FormatError(60);
+    const code = f60.slice(8, 11);
+    if (code === '202') this.opts.ledger.markSettled(terminalId, f60.slice(2, 8), this.opts.now());
+    return reply('00', {}, code === '202' ? 'batch upload end' : 'batch upload');
+  }
+
+  private settlementDate(): string {
+    const t = hostTimeParts(this.opts.now());
+    return t.mm + t.dd;
+  }
+
+  /** Response skeleton: MTI + 10, echoed fields, host time, 39, then `extra`. */
+  private response(req: IsoMessage, responseCode: string, extra: Record<number, string>): IsoMessage {
+    const mti = req.mti.slice(0, 2) + String(Number(req.mti[2]) + 1) + req.mti[3];
+    const t = hostTimeParts(this.opts.now());
+    const echo = [11, 41, 42, 60];
+    const fields: Record<number, string> = { 12: t.hh + t.mi + t.ss, 13: t.mm + t.dd, 39: responseCode };
+    if (['0200', '0220', '0400'].includes(req.mti)) {
+      echo.push(3, 4, 25, 49);
+      Object.assign(fields, {
+        15: t.mm + t.dd,
+        32: this.acquirerId,
+        44: `${this.acquirerId.padEnd(11)}${this.acquirerId.padEnd(11)}`,
+      });
+    }
+    if (req.mti === '0500') echo.push(49);
+    for (const f of echo) if (req.fields[f] !== undefined) fields[f] = req.fields[f];
+    return { mti, fields: { ...fields, ...extra } };
+  }
+}
+
+type ReplyFn = (responseCode: string, extra?: Record<number, string>, note?: string) => HostReply;

@@ -1,0 +1,237 @@
+/**
+ * The terminal's session with the acquirer on top of a HostLink (host-cup-pos.md sections 3, 4):
+ * sign-on (0800, 60.3 = 003) before any financial message, again when a response header asks
+ * for it (processing requirement 3) or after response code A0; working keys from field 62 of
+ * the 0810; UnionPay MAC on every financial request and verified on every financial response;
+ * idle echo test (0820, 60.3 = 301) as keep-alive. Keys never leave this object.
+ */
+import { EventEmitter } from 'node:events';
+import { type Clock, systemClock, type TimerHandle } from '../clock.js';
+import { isPosError, PosError } from '../errors.js';
+import { applyMac, parseSignOnKeys, unionPayMac, verifyMac } from '../iso8583/crypto/index.js';
+import type { IsoMessage } from '../iso8583/message.js';
+import {
+  echoTestRequestToMessage,
+  MAC_PLACEHOLDER,
+  parseEchoTestResponse,
+  parseSignOnResponse,
+  signOnRequestToMessage,
+} from '../iso8583/views/cupPos.js';
+import { cupPosCodec } from './cupPosCodec.js';
+import { ProcessingRequirement } from './framing.js';
+import type { HostCodec } from './HostCodec.js';
+import type { HostRequestOptions, HostResponse } from './HostLinkOptions.js';
+import { type HostLogger, silentLogger } from './HostLogger.js';
+
+/** Request MTIs that carry a MAC (their responses too). */
+export const MAC_MTIS: ReadonlySet<string> = new Set(['0200', '0220', '0400', '0320', '0500']);
+
+/** What the session needs from the link (HostLink, or a test double). */
+export interface HostRequester {
+  request(msg: IsoMessage, opts?: HostRequestOptions): Promise<HostResponse>;
+}
+
+export interface HostSessionOptions {
+  link: HostRequester;
+  /** Terminal master key (8, 16 or 24 bytes). */
+  tmk: Buffer;
+  terminalId: string;
+  merchantId: string;
+  /** Field 63 of the sign-on (default '01'). */
+  operatorId?: string;
+  /** STAN for 0800/0820 (the journal owns the counter). */
+  nextStan: () => string | Promise<string>;
+  /** Batch number for 60.2 of 0800/0820 (the journal owns it; see onBatch). */
+  batch: () => string;
+  /** The batch number the host handed in 60.2 of an 0810. */
+  onBatch?: (batch: string) => void;
+  /** Echo test after this long without traffic (0: never). */
+  echoIdleMs?: number;
+  codec?: HostCodec;
+  clock?: Clock;
+  logger?: HostLogger;
+}
+
+export interface HostSessionEvents {
+  'signed-on': [{ batch: string | undefined }];
+  'sign-on-required': [{ reason: string }];
+  batch: [{ batch: string }];
+  echo: [{ ok: boolean; responseCode?: string; code?: string }];
+}
+
+export class HostSession extends EventEmitter<HostSessionEvents> {
+  private mak: Buffer | undefined;
+  private needSignOn = true;
+  private signingOn: Promise<void> | undefined;
+  private lastActivity: number;
+  private echoTimer: TimerHandle | undefined;
+  private closed = false;
+  private readonly clock: Clock;
+  private readonly log: HostLogger;
+  private readonly codec: HostCodec;
+
+  constructor(private readonly o: HostSessionOptions) {
+    super();
+    this.clock = o.clock ?? systemClock;
+    this.log = o.logger ?? silentLogger;
+    this.codec = o.codec ?? cupPosCodec();
+    this.lastActivity = this.clock.monotonic();
+  }
+
+  /** True when working keys are loaded and no new sign-on is pending. */
+  get signedOn(): boolean {
+    return this.mak !== undefined && !this.needSignOn;
+  }
+
+  /** Sign on and start the idle echo timer. */
+  async start(): Promise<void> {
+    await this.signOn();
+    this.scheduleEcho();
+  }
+
+  /** Stop the echo timer (the link belongs to the caller). */
+  close(): void {
+    this.closed = true;
+    this.echoTimer?.cancel();
+    this.echoTimer = undefined;
+  }
+
+  /** Sign on now (concurrent callers share one sign-on). */
+  signOn(): Promise<void> {
+    this.signingOn ??= this.doSignOn().finally(() => {
+      this.signingOn = undefined;
+    });
+    return this.signingOn;
+  }
+
+  private requireSignOn(reason: string): void {
+    if (!this.needSignOn) this.log.info({ reason }, 'sign-on required');
+    this.needSignOn = true;
+    this.emit('sign-on-required', { reason });
+  }
+
+  private async doSignOn(): Promise<void> {
+    const msg = signOnRequestToMessage({
+      stan: await this.o.nextStan(),
+      terminalId: this.o.terminalId,
+      merchantId: this.o.merchantId,
+      batch: this.o.batch(),
+      operatorId: this.o.operatorId ?? '01',
+    });
+    const res = await this.o.link.request(msg);
+    this.touch();
+    const r = parseSignOnResponse(res.message);
+    if (r.responseCode !== '00') {
+      throw new PosError('HOST_SIGN_ON_REFUSED', `sign-on refused with response code ${r.responseCode}`, {
+        field: 39,
+        responseCode: r.responseCode,
+      });
+    }
+    if (!r.keys)
+      throw new PosError('HOST_BAD_SIGN_ON_KEYS', 'sign-on response without field 62', { field: 62 });
+    const keys = parseSignOnKeys(Buffer.from(r.keys, 'hex'), this.o.tmk);
+    this.mak = keys.mak;
+    keys.pik.fill(0);
+    this.needSignOn = false;
+    const batch = r.field60?.batch;
+    this.log.info({ stan: r.stan, batch }, 'signed on');
+    if (batch !== undefined) {
+      this.o.onBatch?.(batch);
+      this.emit('batch', { batch });
+    }
+    this.emit('signed-on', { batch });
+  }
+
+  /**
+   * Send a message (financial ones get the MAC) after a sign-on when one is due; returns the
+   * response. A financial response whose MAC is missing or wrong: PosError HOST_BAD_MAC (the
+   * caller reverses with A0) and a sign-on is scheduled.
+   */
+  async send(msg: IsoMessage, opts: Omit<HostRequestOptions, 'packed'> = {}): Promise<HostResponse> {
+    if (this.needSignOn || !this.mak) await this.signOn();
+    const mak = this.mak;
+    if (!mak) throw new PosError('HOST_NOT_SIGNED_ON', 'no working keys');
+    const macFn = (mab: Buffer) => unionPayMac(mak, mab);
+    const withMac = MAC_MTIS.has(msg.mti);
+    let out = msg;
+    let packed: Buffer | undefined;
+    if (withMac) {
+      out = { mti: msg.mti, fields: { ...msg.fields, 64: MAC_PLACEHOLDER } };
+      packed = applyMac(this.codec.pack(out), macFn);
+      out.fields[64] = packed
+        .subarray(packed.length - 8)
+        .toString('hex')
+        .toUpperCase();
+    }
+    const res = await this.o.link.request(out, { ...opts, packed });
+    this.touch();
+    this.afterResponse(res);
+    const rc = res.message.fields[39];
+    if (rc === 'A0') {
+      // The host could not verify our MAC: its answer is a decline, keys are renewed first.
+      this.requireSignOn('response code A0');
+      return res;
+    }
+    if (withMac && (res.message.fields[64] === undefined || !verifyMac(res.rawBody, macFn))) {
+      this.requireSignOn('bad response MAC');
+      this.log.warn({ mti: res.message.mti, stan: res.message.fields[11] }, 'response MAC missing or wrong');
+      throw new PosError('HOST_BAD_MAC', 'response MAC missing or wrong', {
+        field: 64,
+        mti: res.message.mti,
+        stan: res.message.fields[11],
+      });
+    }
+    return res;
+  }
+
+  /** Echo test (0820); resolves with the response code. */
+  async echo(): Promise<string> {
+    const msg = echoTestRequestToMessage({
+      stan: await this.o.nextStan(),
+      terminalId: this.o.terminalId,
+      merchantId: this.o.merchantId,
+      batch: this.o.batch(),
+    });
+    const res = await this.o.link.request(msg);
+    this.touch();
+    this.afterResponse(res);
+    return parseEchoTestResponse(res.message).responseCode;
+  }
+
+  private afterResponse(res: HostResponse): void {
+    if (res.header.processingRequirement === ProcessingRequirement.SignOnAgain) {
+      this.requireSignOn('processing requirement 3');
+    }
+  }
+
+  private touch(): void {
+    this.lastActivity = this.clock.monotonic();
+  }
+
+  private scheduleEcho(): void {
+    const idle = this.o.echoIdleMs ?? 0;
+    if (idle <= 0 || this.closed) return;
+    this.echoTimer?.cancel();
+    const due = Math.max(0, this.lastActivity + idle - this.clock.monotonic());
+    this.echoTimer = this.clock.setTimeout(() => {
+      this.echoTimer = undefined;
+      void this.onIdle(idle);
+    }, due);
+  }
+
+  private async onIdle(idle: number): Promise<void> {
+    if (this.closed) return;
+    if (this.clock.monotonic() - this.lastActivity >= idle) {
+      try {
+        const responseCode = await this.echo();
+        this.emit('echo', { ok: responseCode === '00', responseCode });
+      } catch (e) {
+        this.touch();
+        const code = isPosError(e) ? e.code : 'unknown';
+        this.log.warn({ code }, 'echo test failed');
+        this.emit('echo', { ok: false, code });
+      }
+    }
+    this.scheduleEcho();
+  }
+}

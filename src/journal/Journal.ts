@@ -1,0 +1,322 @@
+import Database from 'better-sqlite3';
+import { type Clock, systemClock } from '../clock.js';
+import { PosError } from '../errors.js';
+import { AdviceQueue } from './AdviceQueue.js';
+import { CardVault } from './CardVault.js';
+import { Counters } from './Counters.js';
+import { JournalContext, toJournalError } from './JournalContext.js';
+import { migrate } from './migrations.js';
+import { parseFields, TXN_COLUMNS, type TxnRow, toTxnRecord, txnRecordId } from './records.js';
+import { TxnStateMachine } from './TxnStateMachine.js';
+import type {
+  AdviceRecord,
+  AdviceState,
+  Answer,
+  BatchTotals,
+  ForwardItem,
+  NewAdvice,
+  NewTxn,
+  OfflineTotals,
+  PendingReversal,
+  RecoveryReport,
+  ReversalReason,
+  StoredRequest,
+  TxnFilter,
+  TxnRecord,
+} from './types.js';
+
+export interface JournalOptions {
+  /** database file; its directory must exist */
+  path: string;
+  /** 32-byte card-data key (see loadKeyFile); never stored in the database */
+  key: Buffer;
+  clock?: Clock;
+  /** profile limit: reversal sends before a pending reversal is reported as over the limit */
+  reversalAttemptLimit?: number;
+  /** profile limit: advice sends before an advice is reported as over the limit */
+  adviceAttemptLimit?: number;
+}
+
+/**
+ * The terminal's journal (SQLite, WAL, synchronous = FULL): transactions, pending reversals,
+ * the store-and-forward queue and the STAN / batch counters. Every method that changes state
+ * commits before it returns ("journal before wire"); none of them awaits.
+ */
+export class Journal {
+  private readonly ctx: JournalContext;
+  private readonly counters: Counters;
+  private readonly queue: AdviceQueue;
+  private readonly txns: TxnStateMachine;
+  private readonly reversalLimit: number;
+  private readonly adviceLimit: number;
+
+  private constructor(db: Database.Database, opts: JournalOptions) {
+    this.ctx = new JournalContext(db, new CardVault(opts.key), opts.clock ?? systemClock);
+    this.counters = new Counters(this.ctx);
+    this.queue = new AdviceQueue(this.ctx, this.counters);
+    this.txns = new TxnStateMachine(this.ctx, this.counters, this.queue);
+    this.reversalLimit = opts.reversalAttemptLimit ?? 3;
+    this.adviceLimit = opts.adviceAttemptLimit ?? 3;
+  }
+
+  /** Opens (creating and migrating as needed) the journal at opts.path. Idempotent. */
+  static open(opts: JournalOptions): Journal {
+    new CardVault(opts.key); // refuse a bad key before touching the file
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(opts.path);
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new PosError('JOURNAL_OPEN', 'journal cannot use WAL mode', { mode });
+      db.pragma('synchronous = FULL');
+      db.pragma('secure_delete = ON');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 2000');
+      migrate(db);
+      return new Journal(db, opts);
+    } catch (e) {
+      db?.close();
+      const err = toJournalError(e);
+      if (err.code === 'JOURNAL_IO')
+        throw new PosError('JOURNAL_OPEN', 'cannot open the journal', err.context, { cause: e });
+      throw err;
+    }
+  }
+
+  close(): void {
+    if (this.ctx.db.open) this.ctx.db.close();
+  }
+
+  // ---- counters ----
+
+  nextStan(): string {
+    return this.counters.nextStan();
+  }
+  currentBatch(): string {
+    return this.counters.currentBatch();
+  }
+  setBatch(batch: string): void {
+    this.counters.setBatch(batch);
+  }
+  /** Moves to the next batch (after settlement) and returns its number. */
+  closeBatch(): string {
+    return this.counters.closeBatch();
+  }
+
+  // ---- transactions ----
+
+  /**
+   * Commits a new transaction before anything is sent. Reversible kinds (purchase, void) start
+   * as 'reversal-pending' with reason 06, so a crash from here on leaves a reversal to send;
+   * others start as 'pending'. Allocates the STAN in the same commit unless given.
+   */
+  begin(txn: NewTxn): TxnRecord {
+    return this.txns.begin(txn);
+  }
+  /** Commit right before the request's bytes go out. Only once per transaction. */
+  markSent(id: number): TxnRecord {
+    return this.txns.markSent(id);
+  }
+  /** Abandons a request whose bytes never went out (e.g. the connection failed). */
+  abort(id: number): TxnRecord {
+    return this.txns.abort(id);
+  }
+  /** The host answered (approved with 00, declined otherwise): no reversal needed. */
+  recordAnswer(id: number, answer: Answer): TxnRecord {
+    return this.txns.recordAnswer(id, answer);
+  }
+  /** No valid answer ('98' timeout, 'A0' bad MAC): reversible requests become pending reversals. */
+  recordNoAnswer(id: number, reason: Exclude<ReversalReason, '06'>): TxnRecord {
+    return this.txns.recordNoAnswer(id, reason);
+  }
+  /**
+   * The terminal gives up on a sent reversible request (card pulled, card declined after an
+   * online approval ...): pending reversal with reason 06; the host's answer, if any, is kept.
+   */
+  recordTerminalAbort(id: number, answer?: Answer): TxnRecord {
+    return this.txns.recordTerminalAbort(id, answer);
+  }
+  /** Commit right before each 0400 goes out; counts the attempt. */
+  reversalAttempt(id: number): TxnRecord {
+    return this.txns.reversalAttempt(id);
+  }
+  /** The 0410 (or null: no answer). 00 / 25 finish the reversal; anything else keeps it pending. */
+  reversalResult(id: number, responseCode: string | null): TxnRecord {
+    return this.txns.reversalResult(id, responseCode);
+  }
+  /** Run once at start-up before any new transaction: settles what the last run left in flight. */
+  recoverAfterCrash(): RecoveryReport {
+    return this.txns.recoverAfterCrash();
+  }
+
+  /** Reversals still due (oldest first), including those past the attempt limit: never dropped. */
+  pendingReversals(): PendingReversal[] {
+    return this.ctx.guard(() =>
+      (
+        this.ctx
+          .stmt(
+            `SELECT ${TXN_COLUMNS} FROM txns WHERE state = 'reversal-pending' AND can_send = 0 ORDER BY id`,
+          )
+          .all() as TxnRow[]
+      ).map((row) => ({
+        txn: toTxnRecord(row),
+        reason: row.reversal_reason ?? '06',
+        attempts: row.reversal_attempts,
+        overLimit: row.reversal_attempts >= this.reversalLimit,
+      })),
+    );
+  }
+
+  get(id: number): TxnRecord | undefined {
+    return this.ctx.guard(() => {
+      const row = this.ctx.stmt(`SELECT ${TXN_COLUMNS} FROM txns WHERE id = ?`).get(id) as TxnRow | undefined;
+      return row ? toTxnRecord(row) : undefined;
+    });
+  }
+
+  byRrn(rrn: string): TxnRecord | undefined {
+    return this.ctx.guard(() => {
+      const row = this.ctx
+        .stmt(`SELECT ${TXN_COLUMNS} FROM txns WHERE rrn = ? ORDER BY id DESC LIMIT 1`)
+        .get(rrn) as TxnRow | undefined;
+      return row ? toTxnRecord(row) : undefined;
+    });
+  }
+
+  /** Newest first. */
+  listTransactions(filter: TxnFilter = {}): TxnRecord[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    for (const col of ['batch', 'state', 'kind'] as const) {
+      if (filter[col] === undefined) continue;
+      where.push(`${col} = ?`);
+      args.push(filter[col]);
+    }
+    const wanted = Number.isFinite(filter.limit) ? Math.trunc(filter.limit as number) : 1000;
+    const limit = Math.max(1, Math.min(wanted, 100_000));
+    const sql = `SELECT ${TXN_COLUMNS} FROM txns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY id DESC LIMIT ${limit}`;
+    return this.ctx.guard(() => (this.ctx.stmt(sql).all(...args) as TxnRow[]).map(toTxnRecord));
+  }
+
+  /** Stored content of a transaction's request (for its reversal); card data decrypted. */
+  requestOf(id: number): StoredRequest {
+    return this.ctx.guard(() => {
+      const row = this.ctx.stmt('SELECT fields_json, card_blob FROM txns WHERE id = ?').get(id) as
+        | { fields_json: string; card_blob: Buffer | null }
+        | undefined;
+      if (!row) throw new PosError('JOURNAL_NOT_FOUND', 'no such transaction', { key: txnRecordId(id) });
+      const rid = txnRecordId(id);
+      return {
+        fields: parseFields(row.fields_json, rid),
+        card: row.card_blob ? this.ctx.vault.open(rid, row.card_blob) : null,
+      };
+    });
+  }
+
+  /**
+   * Batch totals for settlement field 48: debits are approved purchases and offline sales not
+   * voided (offline sales refused by the host are out); credits are approved refunds.
+   */
+  totals(batch: string = this.currentBatch()): BatchTotals {
+    return this.ctx.guard(() => {
+      const r = this.ctx
+        .stmt(
+          `SELECT
+             sum(kind IN ('purchase', 'offline-sale') AND state IN ('approved', 'offline-approved') AND voided = 0) AS dn,
+             sum(CASE WHEN kind IN ('purchase', 'offline-sale') AND state IN ('approved', 'offline-approved')
+               AND voided = 0 THEN amount_minor ELSE 0 END) AS da,
+             sum(kind = 'refund' AND state = 'approved') AS cn,
+             sum(CASE WHEN kind = 'refund' AND state = 'approved' THEN amount_minor ELSE 0 END) AS ca
+           FROM txns WHERE batch = ?`,
+        )
+        .get(batch) as { dn: number | null; da: number | null; cn: number | null; ca: number | null };
+      return {
+        batch,
+        debitCount: r.dn ?? 0,
+        debitAmountMinor: r.da ?? 0,
+        creditCount: r.cn ?? 0,
+        creditAmountMinor: r.ca ?? 0,
+      };
+    });
+  }
+
+  // ---- store-and-forward ----
+
+  /** Records an offline approval and queues its 0220 advice, in one commit. */
+  enqueueAdvice(input: NewAdvice): { txn: TxnRecord; advice: AdviceRecord } {
+    return this.queue.enqueue(input);
+  }
+  /** Commit before each send of the advice. */
+  adviceAttempt(id: number): AdviceRecord {
+    return this.queue.attempt(id);
+  }
+  /** The 0230 (or null: no answer). 00 / 94 finish it; other codes: refused after the fact. */
+  adviceResult(id: number, answer: Answer | null): AdviceRecord {
+    return this.queue.result(id, answer);
+  }
+  getAdvice(id: number): AdviceRecord | undefined {
+    return this.queue.get(id);
+  }
+  adviceRequest(id: number): StoredRequest {
+    return this.queue.requestOf(id);
+  }
+  listQueue(state?: AdviceState): AdviceRecord[] {
+    return this.queue.list(state);
+  }
+  offlineTotals(): OfflineTotals {
+    return this.queue.offlineTotals();
+  }
+
+  /** What to send next: pending reversals first (oldest first), then advices oldest first. */
+  nextToForward(): ForwardItem | undefined {
+    const rev = this.pendingReversals()[0];
+    if (rev) {
+      return {
+        type: 'reversal',
+        txn: rev.txn,
+        reason: rev.reason,
+        overLimit: rev.overLimit,
+        request: this.requestOf(rev.txn.id),
+      };
+    }
+    const adv = this.queue.next();
+    if (!adv) return undefined;
+    return { type: 'advice', ...adv, overLimit: adv.advice.attempts >= this.adviceLimit };
+  }
+
+  // ---- hygiene ----
+
+  /**
+   * Deletes the encrypted card data of every finished transaction and advice (only the masked
+   * PAN stays), then checkpoints and truncates the WAL so nothing lingers in it.
+   */
+  purge(): { txns: number; advices: number; walTruncated: boolean } {
+    const counts = this.ctx.atomic(() => ({
+      txns: this.ctx
+        .stmt(
+          `UPDATE txns SET card_blob = NULL WHERE card_blob IS NOT NULL
+             AND state NOT IN ('pending', 'sent', 'reversal-pending')`,
+        )
+        .run().changes,
+      advices: this.ctx
+        .stmt(
+          `UPDATE advices SET card_blob = NULL WHERE card_blob IS NOT NULL AND state IN ('done', 'refused')`,
+        )
+        .run().changes,
+    }));
+    const cp = this.ctx.guard(
+      () => this.ctx.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[],
+    );
+    // busy: another connection kept the WAL from being truncated; the next purge retries
+    return { ...counts, walTruncated: cp[0]?.busy === 0 && cp[0]?.log === 0 };
+  }
+
+  /** SQLite's quick_check, for diagnostics. */
+  quickCheck(): { ok: boolean; messages: string[] } {
+    return this.ctx.guard(() => {
+      const rows = this.ctx.db.pragma('quick_check') as { quick_check: string }[];
+      const messages = rows.map((r) => r.quick_check);
+      return { ok: messages.length === 1 && messages[0] === 'ok', messages };
+    });
+  }
+}

@@ -1,0 +1,108 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import { PosError } from '../errors.js';
+
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+const step = (name: string) => `${name}_wall REAL, ${name}_mono REAL`;
+
+/**
+ * Numbered schema migrations. The applied version is `PRAGMA user_version`; each migration runs
+ * in its own transaction together with the version bump. Append only: never edit a shipped one.
+ * Rows are never deleted (only their card data), so plain INTEGER PRIMARY KEY ids are never
+ * reused; indexes are partial where possible so that a commit touches few pages.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    sql: `
+      CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      INSERT INTO counters (name, value) VALUES ('stan', 0), ('batch', 1);
+
+      CREATE TABLE txns (
+        id                INTEGER PRIMARY KEY,
+        kind              TEXT NOT NULL,
+        state             TEXT NOT NULL,
+        approval_mode     TEXT NOT NULL,
+        amount_minor      INTEGER NOT NULL,
+        currency          TEXT,
+        stan              TEXT NOT NULL,
+        batch             TEXT NOT NULL,
+        rrn               TEXT,
+        auth_code         TEXT,
+        response_code     TEXT,
+        masked_pan        TEXT,
+        entry_mode        TEXT,
+        orig_batch        TEXT,
+        orig_stan         TEXT,
+        orig_date         TEXT,
+        attempts          INTEGER NOT NULL DEFAULT 0,
+        last_result       TEXT,
+        can_send          INTEGER NOT NULL DEFAULT 1,
+        reversal_reason   TEXT,
+        reversal_attempts INTEGER NOT NULL DEFAULT 0,
+        reversal_result   TEXT,
+        voided            INTEGER NOT NULL DEFAULT 0,
+        fields_json       TEXT NOT NULL DEFAULT '{}',
+        card_blob         BLOB,
+        ${step('created')}, ${step('sent')}, ${step('answered')}, ${step('reversal_sent')}, ${step('finished')}
+      );
+      CREATE INDEX txns_open ON txns (state) WHERE state IN ('pending', 'sent', 'reversal-pending');
+      CREATE INDEX txns_batch_stan ON txns (batch, stan);
+      CREATE INDEX txns_rrn ON txns (rrn) WHERE rrn IS NOT NULL;
+
+      CREATE TABLE advices (
+        id            INTEGER PRIMARY KEY,
+        txn_id        INTEGER NOT NULL REFERENCES txns (id),
+        state         TEXT NOT NULL,
+        stan          TEXT NOT NULL,
+        batch         TEXT NOT NULL,
+        amount_minor  INTEGER NOT NULL,
+        masked_pan    TEXT NOT NULL,
+        attempts      INTEGER NOT NULL DEFAULT 0,
+        last_result   TEXT,
+        fields_json   TEXT NOT NULL,
+        card_blob     BLOB,
+        ${step('created')}, ${step('last_attempt')}, ${step('finished')}
+      );
+      CREATE INDEX advices_open ON advices (state) WHERE state IN ('pending', 'sent');
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Brings the schema up to the newest migration; a no-op when already there. Returns the version. */
+export function migrate(db: BetterSqlite3.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const latest = migrations.length ? migrations[migrations.length - 1].version : 0;
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > latest) {
+    throw new PosError('JOURNAL_SCHEMA_NEWER', 'journal schema is newer than this software', {
+      found: current,
+      supported: latest,
+    });
+  }
+  for (const m of migrations) {
+    if (m.version <= current) continue;
+    const apply = db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${Math.trunc(m.version)}`);
+    });
+    try {
+      apply.immediate();
+    } catch (e) {
+      throw new PosError(
+        'JOURNAL_MIGRATION',
+        'journal schema migration failed',
+        { version: m.version },
+        { cause: e },
+      );
+    }
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

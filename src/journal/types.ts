@@ -1,0 +1,213 @@
+/**
+ * Typed views of what the journal stores. Card data that must be kept to forward a message
+ * (PAN, expiry, card sequence, chip data) only exists in `CardData`, which is encrypted at rest;
+ * there is deliberately no place for track data, PIN blocks or CVV.
+ */
+
+export type TxnKind = 'purchase' | 'void' | 'refund' | 'inquiry' | 'offline-sale';
+
+/** Kinds whose request needs a reversal (0400) when its outcome is unknown. */
+export const REVERSIBLE_KINDS: readonly TxnKind[] = ['purchase', 'void'];
+
+export type TxnState =
+  /** committed, not sent (non-reversible kinds) */
+  | 'pending'
+  /** a reversal is due (reason 06 from `begin` until the answer is recorded, or 98 / A0 / 06 after) */
+  | 'reversal-pending'
+  /** on the wire, waiting for the answer */
+  | 'sent'
+  | 'approved'
+  | 'declined'
+  /** non-reversible request without an answer (outcome unknown, nothing to reverse) */
+  | 'no-answer'
+  /** never sent: the request was abandoned before its bytes went out */
+  | 'aborted'
+  /** reversal answered 00 or 25 */
+  | 'reversed'
+  /** offline sale approved by the terminal, its advice is queued */
+  | 'offline-approved'
+  /** offline sale whose advice the host refused after the fact */
+  | 'refused';
+
+export type ApprovalMode = 'online' | 'offline';
+
+/** Field 39 of a reversal: 06 terminal aborted after sending, 98 no answer, A0 bad MAC. */
+export type ReversalReason = '06' | '98' | 'A0';
+
+export type AdviceState = 'pending' | 'sent' | 'done' | 'refused';
+
+/** Sensitive card data kept (encrypted) only until the message is finished. */
+export interface CardData {
+  /** field 2, 12..19 digits */
+  pan: string;
+  /** field 14, YYMM */
+  expiry?: string;
+  /** field 23, card sequence number n3 */
+  panSeq?: string;
+  /** field 55, chip data, uppercase hex */
+  iccData?: string;
+}
+
+/** Clear (non-sensitive) ISO 8583 fields of a request, by field number. */
+export type ClearFields = Record<number, string>;
+
+export interface OriginalRef {
+  batch: string;
+  stan: string;
+  /** MMDD, for refunds */
+  date?: string;
+}
+
+export interface NewTxn {
+  kind: Exclude<TxnKind, 'offline-sale'>;
+  amountMinor: number;
+  currency?: string;
+  entryMode?: string;
+  /** STAN to use; allocated in the same commit when absent. */
+  stan?: string;
+  card?: CardData;
+  /** Non-sensitive request fields needed to rebuild a reversal (3, 4, 22, 25, 41, 42, 49, 60 ...). */
+  fields?: ClearFields;
+  /** void / refund: the original transaction */
+  original?: OriginalRef;
+}
+
+export interface NewAdvice {
+  amountMinor: number;
+  currency?: string;
+  entryMode?: string;
+  /** terminal's offline approval code (field 38) */
+  authCode: string;
+  /** STAN of the advice; allocated in the same commit when absent. Kept on every retry. */
+  stan?: string;
+  card: CardData;
+  /** Non-sensitive advice fields (3, 4, 12, 13, 22, 25, 38, 41, 42, 49, 60 ...). */
+  fields: ClearFields;
+}
+
+export interface Answer {
+  /** field 39 */
+  responseCode: string;
+  /** field 37 */
+  rrn?: string;
+  /** field 38 */
+  authCode?: string;
+}
+
+export interface StepTime {
+  /** wall clock, ms since the epoch */
+  wallMs: number;
+  /** monotonic ms of the process that wrote it (only comparable within one run) */
+  monoMs: number;
+}
+
+export interface TxnTimes {
+  created: StepTime;
+  sent?: StepTime;
+  answered?: StepTime;
+  reversalSent?: StepTime;
+  finished?: StepTime;
+}
+
+export interface ReversalInfo {
+  reason: ReversalReason;
+  attempts: number;
+  /** field 39 of the last 0410, or 'no-answer' */
+  lastResult: string | null;
+}
+
+export interface TxnRecord {
+  id: number;
+  kind: TxnKind;
+  state: TxnState;
+  approvalMode: ApprovalMode;
+  amountMinor: number;
+  currency: string | null;
+  stan: string;
+  batch: string;
+  rrn: string | null;
+  authCode: string | null;
+  responseCode: string | null;
+  /** first 6 / last 4 only */
+  maskedPan: string | null;
+  entryMode: string | null;
+  original: OriginalRef | null;
+  /** times the request itself was sent */
+  attempts: number;
+  lastResult: string | null;
+  /** set while a reversal is due or was done */
+  reversal: ReversalInfo | null;
+  /** a later void of this transaction was approved */
+  voided: boolean;
+  /** encrypted card data still held */
+  hasCardData: boolean;
+  times: TxnTimes;
+}
+
+export interface AdviceRecord {
+  id: number;
+  txnId: number;
+  state: AdviceState;
+  stan: string;
+  batch: string;
+  amountMinor: number;
+  maskedPan: string;
+  attempts: number;
+  lastAttempt: StepTime | null;
+  /** field 39 of the last 0230, or 'no-answer' */
+  lastResult: string | null;
+  created: StepTime;
+  finished: StepTime | null;
+  hasCardData: boolean;
+}
+
+/** Everything needed to (re)send a stored message; card data decrypted. Never log it. */
+export interface StoredRequest {
+  fields: ClearFields;
+  card: CardData | null;
+}
+
+export type ForwardItem =
+  | { type: 'reversal'; txn: TxnRecord; reason: ReversalReason; overLimit: boolean; request: StoredRequest }
+  | { type: 'advice'; advice: AdviceRecord; overLimit: boolean; request: StoredRequest };
+
+export interface PendingReversal {
+  txn: TxnRecord;
+  reason: ReversalReason;
+  attempts: number;
+  /** past the profile's attempt limit: still pending, must be shown to the merchant */
+  overLimit: boolean;
+}
+
+export interface OfflineTotals {
+  count: number;
+  amountMinor: number;
+  /** age of the oldest unforwarded advice (wall clock), 0 when none */
+  oldestAgeMs: number;
+}
+
+export interface BatchTotals {
+  batch: string;
+  debitCount: number;
+  debitAmountMinor: number;
+  creditCount: number;
+  creditAmountMinor: number;
+}
+
+export interface TxnFilter {
+  batch?: string;
+  state?: TxnState;
+  kind?: TxnKind;
+  limit?: number;
+}
+
+export interface RecoveryReport {
+  /** transactions now waiting for a reversal with reason 06 */
+  reversals: TxnRecord[];
+  /** never sent, marked aborted */
+  aborted: number[];
+  /** non-reversible requests with unknown outcome */
+  noAnswer: number[];
+  /** advices that were in flight, back to pending */
+  advicesRequeued: number[];
+}

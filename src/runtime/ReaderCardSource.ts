@@ -1,0 +1,49 @@
+/** Adapts the reader driver to the transaction engine's CardReaderPort. */
+import type { Clock } from '../clock.js';
+import { isPosError } from '../errors.js';
+import type { Logger } from '../log.js';
+import type { ReaderDriver } from '../reader/ReaderDriver.js';
+import type { CardReaderPort, CardReadResult } from '../txn/ports.js';
+
+export class ReaderCardSource implements CardReaderPort {
+  constructor(
+    private readonly driver: ReaderDriver,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+  ) {}
+
+  async readCard(req: {
+    amountMinor: number;
+    type: 'purchase' | 'refund' | 'inquiry';
+    timeoutS: number;
+  }): Promise<CardReadResult> {
+    const t0 = this.clock.monotonic();
+    let res: Awaited<ReturnType<ReaderDriver['activate']>>;
+    try {
+      const type = req.type === 'inquiry' ? 'balance-inquiry' : req.type;
+      res = await this.driver.activate({ amountMinor: req.amountMinor, type, timeoutSec: req.timeoutS });
+    } catch (e) {
+      if (!isPosError(e)) throw e;
+      this.log.warn({ code: e.code }, 'card read failed');
+      return { outcome: 'failed', reason: e.code };
+    }
+    const cardMs = this.clock.monotonic() - t0;
+    if ((res.outcome === 'online' || res.outcome === 'approved-offline') && res.pan && res.entryInterface) {
+      return {
+        outcome: 'card',
+        cardMs,
+        card: {
+          pan: res.pan,
+          track2: res.track2,
+          expiry: res.expiry,
+          panSequence: res.panSequence ? res.panSequence.padStart(3, '0') : undefined,
+          entryInterface: res.entryInterface,
+          iccData: res.iccData?.toString('hex').toUpperCase(),
+        },
+      };
+    }
+    if (res.outcome === 'no-card') return { outcome: 'no-card', reason: 'no card presented in time' };
+    if (res.outcome === 'cancelled') return { outcome: 'cancelled', reason: 'cancelled' };
+    return { outcome: 'declined', reason: `reader status ${res.status}` };
+  }
+}

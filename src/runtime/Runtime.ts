@@ -1,0 +1,162 @@
+/**
+ * The terminal runtime: the composition root that wires a profile into journal, host link and
+ * session, reader, transaction engine, forwarder and the control socket. Starting it recovers
+ * from a crash first (a request sent but never answered becomes a reversal, reason 06).
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { type Clock, systemClock } from '../clock.js';
+import { ControlServer } from '../control/ControlServer.js';
+import { startVirtualReader, type VirtualReaderServer } from '../emulator/VirtualReaderServer.js';
+import { HostLink } from '../host/HostLink.js';
+import type { HostLinkOptions } from '../host/HostLinkOptions.js';
+import { HostSession } from '../host/HostSession.js';
+import {
+  hostLinkOptionsFromProfile,
+  hostSessionOptionsFromProfile,
+} from '../host/hostLinkOptionsFromProfile.js';
+import { Journal } from '../journal/Journal.js';
+import { loadKeyFile } from '../journal/loadKeyFile.js';
+import type { Logger } from '../log.js';
+import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
+import { ReaderDriver } from '../reader/ReaderDriver.js';
+import { Forwarder } from '../txn/Forwarder.js';
+import { Lane } from '../txn/Lane.js';
+import type { CardReaderPort } from '../txn/ports.js';
+import { TxnEngine } from '../txn/TxnEngine.js';
+import { ReaderCardSource } from './ReaderCardSource.js';
+import { queueRows, runtimeHandlers } from './runtimeHandlers.js';
+import { SessionHostPort } from './SessionHostPort.js';
+
+export interface RuntimeOptions {
+  profile: TerminalProfile;
+  log: Logger;
+  clock?: Clock;
+  /** Replaces the reader (tests, benchmarks). */
+  reader?: CardReaderPort;
+  /** Overrides of the host link options (connect function, backoff ...). */
+  link?: Partial<HostLinkOptions>;
+  /** Listen on the profile's control socket (default true). */
+  control?: boolean;
+}
+
+export class Runtime {
+  readonly engine: TxnEngine;
+  readonly forwarder: Forwarder;
+  private control?: ControlServer;
+  private stopped = false;
+
+  private constructor(
+    readonly profile: TerminalProfile,
+    readonly journal: Journal,
+    readonly link: HostLink,
+    readonly session: HostSession,
+    readonly reader: CardReaderPort,
+    private readonly driver: ReaderDriver | undefined,
+    readonly virtualReader: VirtualReaderServer | undefined,
+    log: Logger,
+    private readonly clock: Clock,
+  ) {
+    const lane = new Lane();
+    const host = new SessionHostPort(session, link);
+    this.forwarder = new Forwarder({ journal, host, lane, clock, log });
+    this.engine = new TxnEngine({
+      profile,
+      journal,
+      host,
+      reader,
+      forwarder: this.forwarder,
+      lane,
+      clock,
+      log,
+    });
+    link.on('connected', () => this.forwarder.kick(0));
+  }
+
+  static async start(opts: RuntimeOptions): Promise<Runtime> {
+    const { profile, log } = opts;
+    const clock = opts.clock ?? systemClock;
+    mkdirSync(dirname(profile.journal.path), { recursive: true });
+    const key = loadKeyFile(profile.journal.keyFile);
+    const journal = Journal.open({
+      path: profile.journal.path,
+      key,
+      clock,
+      reversalAttemptLimit: profile.reversal.maxAttempts,
+    });
+    const recovered = journal.recoverAfterCrash();
+    if (recovered.reversals.length + recovered.noAnswer.length + recovered.advicesRequeued.length > 0) {
+      log.warn(
+        {
+          reversals: recovered.reversals.map((t) => t.stan),
+          noAnswer: recovered.noAnswer.length,
+          advicesRequeued: recovered.advicesRequeued.length,
+        },
+        'recovered after an unclean stop',
+      );
+    }
+    const link = new HostLink(hostLinkOptionsFromProfile(profile, { clock, logger: log, ...opts.link }));
+    const session = new HostSession(
+      hostSessionOptionsFromProfile(profile, {
+        link,
+        tmk: profileTmk(profile),
+        nextStan: () => journal.nextStan(),
+        batch: () => journal.currentBatch(),
+        onBatch: (b) => journal.setBatch(b),
+        clock,
+        logger: log,
+      }),
+    );
+    let driver: ReaderDriver | undefined;
+    let virtualReader: VirtualReaderServer | undefined;
+    let reader = opts.reader;
+    if (!reader) {
+      let path = profile.reader.device;
+      if (path === 'emulator') {
+        virtualReader = await startVirtualReader({ tcpPort: 0, card: profile.reader.emulatorCard });
+        path = virtualReader.path;
+      }
+      driver = new ReaderDriver({
+        path,
+        baud: profile.reader.baud,
+        interByteTimeoutMs: profile.reader.interByteTimeoutMs,
+      });
+      driver.on('state', (state, reason) => log.info({ state, reason }, 'reader'));
+      await driver.start();
+      reader = new ReaderCardSource(driver, clock, log);
+    }
+    const rt = new Runtime(profile, journal, link, session, reader, driver, virtualReader, log, clock);
+    try {
+      await session.start();
+    } catch (e) {
+      log.warn(
+        { code: (e as { code?: string }).code },
+        'sign-on failed at start: will retry before the next transaction',
+      );
+    }
+    rt.forwarder.kick(0);
+    if (opts.control !== false && profile.control.socket) {
+      rt.control = new ControlServer(runtimeHandlers(rt), log);
+      await rt.control.listen(profile.control.socket);
+      log.info({ socket: profile.control.socket }, 'control socket ready');
+    }
+    return rt;
+  }
+
+  /** Store-and-forward queue as rows (masked). */
+  queue(all = false) {
+    return queueRows(this.journal, all, this.clock.now());
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.forwarder.stop();
+    this.session.close();
+    await this.control?.close();
+    this.link.close();
+    await this.driver?.stop();
+    await this.virtualReader?.close();
+    this.journal.close();
+  }
+}

@@ -1,0 +1,188 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import { HostLink } from '../../src/host/HostLink.js';
+import { HostSession, type HostSessionOptions } from '../../src/host/HostSession.js';
+import { buildSignOnKeys, unionPayMac, verifyMac } from '../../src/iso8583/crypto/index.js';
+import { type AnswerOptions, FakeAcquirer, type FakeRequest } from './FakeAcquirer.js';
+import { flush, purchase, rejection, TPDU, until } from './linkHelpers.js';
+
+const TMK = Buffer.from('0123456789ABCDEFFEDCBA9876543210', 'hex');
+const PIK = Buffer.from('1111111111111111AAAAAAAAAAAAAAAA', 'hex');
+const MAK = Buffer.from('2222222222222222BBBBBBBBBBBBBBBB', 'hex');
+const KEYS = buildSignOnKeys(TMK, PIK, MAK);
+
+interface HostScript {
+  keys?: Buffer;
+  signOnCode?: string;
+  /** Overrides for the answer to the n-th financial request (0-based). */
+  financial?: (n: number) => AnswerOptions;
+}
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(script: HostScript = {}, extra: Partial<HostSessionOptions> = {}) {
+  const macOk: boolean[] = [];
+  let financialCount = 0;
+  const fa = await FakeAcquirer.start((r: FakeRequest, f) => {
+    switch (r.message.mti) {
+      case '0800':
+        f.answer(r, {
+          fields: {
+            39: script.signOnCode ?? '00',
+            60: '00000123003',
+            62: (script.keys ?? KEYS).toString('hex').toUpperCase(),
+          },
+        });
+        break;
+      case '0820':
+        f.answer(r);
+        break;
+      default:
+        macOk.push(verifyMac(r.frame.body, (mab) => unionPayMac(MAK, mab)));
+        f.answer(r, { mak: MAK, fields: { 38: 'AUTH01' }, ...script.financial?.(financialCount++) });
+    }
+  });
+  const clock = new ManualClock();
+  const link = new HostLink({ primary: { host: '127.0.0.1', port: fa.port }, tpdu: TPDU, clock });
+  let stan = 100;
+  const batches: string[] = [];
+  const session = new HostSession({
+    link,
+    tmk: TMK,
+    terminalId: '12345678',
+    merchantId: '123456789012345',
+    nextStan: () => String(++stan).padStart(6, '0'),
+    batch: () => '000001',
+    onBatch: (b) => batches.push(b),
+    clock,
+    ...extra,
+  });
+  cleanups.push(
+    () => fa.close(),
+    () => link.close(),
+    () => session.close(),
+  );
+  const mtis = () => fa.requests.map((r) => r.message.mti);
+  return { fa, link, session, clock, macOk, batches, mtis };
+}
+
+describe('HostSession', () => {
+  it('signs on (keys from field 62), MACs the request and verifies the response MAC', async () => {
+    const { fa, session, macOk, batches, mtis } = await setup();
+    await session.start();
+    expect(session.signedOn).toBe(true);
+    expect(batches).toEqual(['000123']);
+    const signOn = fa.requests[0].message;
+    expect(signOn.fields[11]).toBe('000101');
+    expect(signOn.fields[60]).toBe('00000001003');
+    expect(signOn.fields[63]).toBe('01 ');
+    const res = await session.send(purchase('000200'));
+    expect(res.message.fields[38]).toBe('AUTH01');
+    expect(mtis()).toEqual(['0800', '0200']);
+    expect(macOk).toEqual([true]);
+    expect(fa.requests[1].message.fields[64]).toMatch(/^[0-9A-F]{16}$/);
+  });
+
+  it('signs on before the first financial message when start() was not called', async () => {
+    const { session, mtis } = await setup();
+    await session.send(purchase('000200'));
+    expect(mtis()).toEqual(['0800', '0200']);
+  });
+
+  it('a wrong check value fails the sign-on and no financial message is sent', async () => {
+    const bad = Buffer.from(KEYS);
+    bad[37] ^= 0x01; // MAK check value
+    const { session, mtis } = await setup({ keys: bad });
+    expect((await rejection(session.start())).code).toBe('HOST_KEY_CHECK_FAILED');
+    expect(session.signedOn).toBe(false);
+    expect((await rejection(session.send(purchase('000200')))).code).toBe('HOST_KEY_CHECK_FAILED');
+    expect(mtis()).toEqual(['0800', '0800']);
+  });
+
+  it('a refused sign-on blocks financial messages', async () => {
+    const { session, mtis } = await setup({ signOnCode: '97' });
+    const err = await rejection(session.send(purchase('000200')));
+    expect(err.code).toBe('HOST_SIGN_ON_REFUSED');
+    expect(err.context.responseCode).toBe('97');
+    expect(mtis()).toEqual(['0800']);
+  });
+
+  it('processing requirement 3 triggers a sign-on before the next request', async () => {
+    const { session, mtis } = await setup({
+      financial: (n) => (n === 0 ? { processingRequirement: 3 } : {}),
+    });
+    const required: string[] = [];
+    session.on('sign-on-required', (e) => required.push(e.reason));
+    await session.start();
+    await session.send(purchase('000200'));
+    expect(session.signedOn).toBe(false);
+    expect(required).toEqual(['processing requirement 3']);
+    await session.send(purchase('000201'));
+    expect(mtis()).toEqual(['0800', '0200', '0800', '0200']);
+    expect(session.signedOn).toBe(true);
+  });
+
+  it('a wrong response MAC is HOST_BAD_MAC and a sign-on follows', async () => {
+    const WRONG = Buffer.from('3333333333333333CCCCCCCCCCCCCCCC', 'hex');
+    const { session, mtis } = await setup({ financial: (n) => (n === 0 ? { mak: WRONG } : {}) });
+    await session.start();
+    const err = await rejection(session.send(purchase('000200')));
+    expect(err.code).toBe('HOST_BAD_MAC');
+    expect(err.context.field).toBe(64);
+    expect(session.signedOn).toBe(false);
+    await session.send(purchase('000201'));
+    expect(mtis()).toEqual(['0800', '0200', '0800', '0200']);
+  });
+
+  it('a missing response MAC is HOST_BAD_MAC', async () => {
+    const { session } = await setup({ financial: () => ({ mak: undefined, fields: { 64: undefined } }) });
+    await session.start();
+    expect((await rejection(session.send(purchase('000200')))).code).toBe('HOST_BAD_MAC');
+  });
+
+  it('response code A0: the answer is returned and the next request signs on first', async () => {
+    const { session, mtis } = await setup({
+      financial: (n) => (n === 0 ? { mak: undefined, fields: { 39: 'A0', 38: undefined } } : {}),
+    });
+    await session.start();
+    const res = await session.send(purchase('000200'));
+    expect(res.message.fields[39]).toBe('A0');
+    expect(session.signedOn).toBe(false);
+    await session.send(purchase('000201'));
+    expect(mtis()).toEqual(['0800', '0200', '0800', '0200']);
+  });
+
+  it('concurrent sends share one sign-on', async () => {
+    const { session, mtis } = await setup();
+    await Promise.all([session.send(purchase('000200')), session.send(purchase('000201'))]);
+    expect(mtis()).toEqual(['0800', '0200', '0200']);
+  });
+
+  it('sends an echo test after the idle interval, not while traffic flows', async () => {
+    const { fa, session, clock, mtis } = await setup({}, { echoIdleMs: 60_000 });
+    const echoes: boolean[] = [];
+    session.on('echo', (e) => echoes.push(e.ok));
+    await session.start();
+    clock.advance(30_000);
+    await session.send(purchase('000200')); // activity at t = 30 s
+    clock.advance(30_000); // t = 60 s: only 30 s idle
+    await flush(5);
+    expect(mtis()).toEqual(['0800', '0200']);
+    clock.advance(30_000); // t = 90 s: 60 s idle
+    await until(() => echoes.length === 1, 'echo');
+    expect(echoes).toEqual([true]);
+    expect(mtis()).toEqual(['0800', '0200', '0820']);
+    const echo = fa.requests[2].message;
+    expect(echo.fields[60]).toBe('00000001301');
+    expect(echo.fields[11]).toBe('000102');
+    clock.advance(60_000);
+    await until(() => echoes.length === 2, 'second echo');
+    session.close();
+    clock.advance(120_000);
+    await flush(5);
+    expect(echoes).toHaveLength(2);
+  });
+});

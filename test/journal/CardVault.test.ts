@@ -1,0 +1,161 @@
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isPosError } from '../../src/errors.js';
+import { CardVault, Journal, loadKeyFile } from '../../src/journal/index.js';
+import { ICC, PAN_A, PAN_B, purchaseFields, tempJournal } from './journalFixture.js';
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return isPosError(e) ? e.code : `not a PosError: ${String(e)}`;
+  }
+  return undefined;
+}
+
+const card = { pan: PAN_A, expiry: '3012', panSeq: '001', iccData: ICC };
+
+describe('CardVault (AES-256-GCM)', () => {
+  const vault = new CardVault(randomBytes(32));
+
+  it('round-trips, with a fresh nonce per record', () => {
+    const a = vault.seal('txn:1', card);
+    const b = vault.seal('txn:1', card);
+    expect(vault.open('txn:1', a)).toEqual(card);
+    expect(a.subarray(1, 13).equals(b.subarray(1, 13))).toBe(false);
+    expect(a.includes(Buffer.from(PAN_A))).toBe(false);
+  });
+
+  it('rejects tampering anywhere, a wrong key and a swapped record id', () => {
+    const blob = vault.seal('txn:1', card);
+    for (const at of [1, 12, 13, 28, 29, blob.length - 1]) {
+      const t = Buffer.from(blob);
+      t[at] ^= 0x01;
+      expect(
+        codeOf(() => vault.open('txn:1', t)),
+        `byte ${at}`,
+      ).toBe('JOURNAL_RECORD_AUTH');
+    }
+    expect(codeOf(() => new CardVault(randomBytes(32)).open('txn:1', blob))).toBe('JOURNAL_RECORD_AUTH');
+    expect(codeOf(() => vault.open('txn:2', blob))).toBe('JOURNAL_RECORD_AUTH');
+    expect(codeOf(() => vault.open('advice:1', blob))).toBe('JOURNAL_RECORD_AUTH');
+    expect(codeOf(() => vault.open('txn:1', blob.subarray(0, 20)))).toBe('JOURNAL_RECORD_CORRUPT');
+    const v2 = Buffer.from(blob);
+    v2[0] = 2;
+    expect(codeOf(() => vault.open('txn:1', v2))).toBe('JOURNAL_RECORD_CORRUPT');
+  });
+
+  it('random mutations give a coded error, never a crash or a wrong value', () => {
+    const blob = vault.seal('advice:7', card);
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 0, maxLength: 80 }), fc.nat(), (noise, pos) => {
+        const t = Buffer.from(blob);
+        if (noise.length === 0) return;
+        t[pos % t.length] ^= noise[0] || 1;
+        const code = codeOf(() => vault.open('advice:7', t));
+        expect(['JOURNAL_RECORD_AUTH', 'JOURNAL_RECORD_CORRUPT']).toContain(code);
+        expect(codeOf(() => vault.open('advice:7', noise))).toMatch(/^JOURNAL_RECORD_(AUTH|CORRUPT)$/);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses a key that is not 32 bytes', () => {
+    expect(codeOf(() => new CardVault(randomBytes(16)))).toBe('JOURNAL_KEY');
+  });
+});
+
+describe('journal records bound to their id', () => {
+  let fx: ReturnType<typeof tempJournal>;
+  afterEach(() => fx?.cleanup());
+
+  it('a blob moved to another record, or a tampered one, is refused when read', () => {
+    fx = tempJournal();
+    const t1 = fx.journal.begin({ kind: 'purchase', amountMinor: 1, card, fields: purchaseFields });
+    const t2 = fx.journal.begin({
+      kind: 'purchase',
+      amountMinor: 2,
+      card: { pan: PAN_B },
+      fields: purchaseFields,
+    });
+    fx.journal.close();
+    const db = new Database(fx.path);
+    const b1 = (db.prepare('SELECT card_blob FROM txns WHERE id = ?').get(t1.id) as { card_blob: Buffer })
+      .card_blob;
+    db.prepare('UPDATE txns SET card_blob = ? WHERE id = ?').run(b1, t2.id);
+    const tampered = Buffer.from(b1);
+    tampered[tampered.length - 1] ^= 0x80;
+    db.prepare('UPDATE txns SET card_blob = ? WHERE id = ?').run(tampered, t1.id);
+    db.close();
+    const j = fx.reopen();
+    expect(codeOf(() => j.requestOf(t2.id))).toBe('JOURNAL_RECORD_AUTH');
+    expect(codeOf(() => j.requestOf(t1.id))).toBe('JOURNAL_RECORD_AUTH');
+    // opened with another key: records cannot be read
+    j.close();
+    const other = Journal.open({ path: fx.path, key: randomBytes(32) });
+    expect(codeOf(() => other.requestOf(t1.id))).toBe('JOURNAL_RECORD_AUTH');
+    other.close();
+    fx.reopen();
+  });
+
+  it('the key is not in the database files', () => {
+    fx = tempJournal();
+    fx.journal.begin({ kind: 'purchase', amountMinor: 1, card, fields: purchaseFields });
+    fx.journal.close();
+    for (const f of [fx.path, `${fx.path}-wal`]) {
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(f);
+      } catch {
+        continue;
+      }
+      expect(bytes.includes(fx.key)).toBe(false);
+      expect(bytes.includes(Buffer.from(fx.key.toString('hex')))).toBe(false);
+    }
+    fx.reopen();
+  });
+});
+
+describe('loadKeyFile', () => {
+  let dir: string;
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a 32-byte key with mode 0600 and loads the same key again', () => {
+    dir = mkdtempSync(join(tmpdir(), 'posterm-key-'));
+    const path = join(dir, 'keys', 'journal.key');
+    const k1 = loadKeyFile(path);
+    expect(k1).toHaveLength(32);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(readFileSync(path, 'utf8').trim()).toMatch(/^[0-9a-f]{64}$/);
+    expect(loadKeyFile(path).equals(k1)).toBe(true);
+  });
+
+  it('refuses a bad key file with a coded error', () => {
+    dir = mkdtempSync(join(tmpdir(), 'posterm-key-'));
+    const cases: [string, string | Buffer][] = [
+      ['short', 'abcd'],
+      ['not-hex', 'z'.repeat(64)],
+      ['too-long', 'a'.repeat(66)],
+      ['empty', ''],
+      ['binary', randomBytes(32)],
+    ];
+    for (const [name, content] of cases) {
+      const p = join(dir, name);
+      writeFileSync(p, content, { mode: 0o600 });
+      expect(
+        codeOf(() => loadKeyFile(p)),
+        name,
+      ).toBe('JOURNAL_KEY_FILE');
+    }
+    expect(codeOf(() => loadKeyFile(dir))).toBe('JOURNAL_KEY_FILE'); // a directory
+    const loose = join(dir, 'loose');
+    writeFileSync(loose, 'a'.repeat(64));
+    chmodSync(loose, 0o644);
+    expect(codeOf(() => loadKeyFile(loose))).toBe('JOURNAL_KEY_FILE_MODE');
+  });
+});
