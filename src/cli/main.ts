@@ -23,15 +23,17 @@ const COMMANDS: Record<string, Loader> = {
   queue: () => import('./txnCommands.js').then((m) => m.queue),
 };
 
-function helpText(): string {
+async function helpText(): Promise<string> {
   const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length)) + 2;
+  const rows = await Promise.all(names.map(async (n) => `  ${n.padEnd(width)}${(await COMMANDS[n]()).summary}`));
   return [
     'posterm: POS terminal runtime (card reader, ISO 8583, host link, journal)',
     '',
     'usage: posterm COMMAND [options]',
     '',
     'commands:',
-    ...names.map((n) => `  ${n}`),
+    ...rows,
     '',
     'posterm help COMMAND   shows the options of one command',
   ].join('\n');
@@ -45,12 +47,12 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
       io.stdout.write(`${(await COMMANDS[target]()).usage}\n`);
       return ExitCode.Ok;
     }
-    io.stdout.write(`${helpText()}\n`);
+    io.stdout.write(`${await helpText()}\n`);
     return name ? ExitCode.Ok : ExitCode.Usage;
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr.write(`posterm: unknown command '${name}'\n\n${helpText()}\n`);
+    io.stderr.write(`posterm: unknown command '${name}'\n\n${await helpText()}\n`);
     return ExitCode.Usage;
   }
   const cmd = await load();

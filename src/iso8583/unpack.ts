@@ -123,7 +123,7 @@ function readField(buf: Buffer, def: FieldDef): string {
 function unpackFrom(d: Dialect, buf: Buffer): IsoMessage {
   pos = 0;
   const mti = readMti(d, buf);
-  bitmap.fill(0);
+  // Each bitmap read overwrites its 8 bytes; only the bitmaps read are used (no fill needed).
   readBitmap(d, buf, 0);
   let maps = 1;
   if (bitmap[0] & 0x80) {

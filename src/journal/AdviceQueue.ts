@@ -173,14 +173,14 @@ export class AdviceQueue {
    */
   result(id: number, answer: Answer | null): AdviceRecord {
     const t = stepNow(this.ctx.clock);
-    if (answer !== null) checkAnswer(answer);
+    const a = answer === null ? null : checkAnswer(answer);
     this.ctx.atomic(() => {
       const row = this.expect(id, ['sent'], 'result');
-      if (answer === null) {
+      if (a === null) {
         this.ctx.stmt(`UPDATE advices SET state = 'pending', last_result = 'no-answer' WHERE id = ?`).run(id);
         return;
       }
-      const code = answer.responseCode;
+      const code = a.responseCode;
       const done = ADVICE_DONE.has(code);
       this.ctx
         .stmt(
@@ -197,7 +197,7 @@ export class AdviceQueue {
         .run(
           done ? 'approved' : 'refused',
           code,
-          answer.rrn ?? null,
+          a.rrn,
           done ? 'forwarded' : 'refused-after-the-fact',
           t.wallMs,
           t.monoMs,

@@ -65,6 +65,9 @@ export class Journal {
     let db: Database.Database | undefined;
     try {
       db = new Database(opts.path);
+      // New files only: small pages mean fewer WAL bytes per fsynced commit (a commit touches ~5
+      // pages); measured +0.1 on the enqueue/raw-fsync ratio against 4096 (scripts/bench/queue.ts).
+      db.pragma('page_size = 1024');
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new PosError('JOURNAL_OPEN', 'journal cannot use WAL mode', { mode });
       db.pragma('synchronous = FULL');
@@ -79,6 +82,21 @@ export class Journal {
       if (err.code === 'JOURNAL_IO')
         throw new PosError('JOURNAL_OPEN', 'cannot open the journal', err.context, { cause: e });
       throw err;
+    }
+  }
+
+  /**
+   * A commit whose loss on power failure is harmless: it reaches the WAL without an fsync of its
+   * own; the next synchronous = FULL commit makes it durable together with everything before it
+   * (the WAL is written in order).
+   */
+  private withoutSync<T>(fn: () => T): T {
+    const db = this.ctx.db;
+    db.pragma('synchronous = NORMAL');
+    try {
+      return fn();
+    } finally {
+      db.pragma('synchronous = FULL');
     }
   }
 
@@ -112,9 +130,13 @@ export class Journal {
   begin(txn: NewTxn): TxnRecord {
     return this.txns.begin(txn);
   }
-  /** Commit right before the request's bytes go out. Only once per transaction. */
+  /**
+   * When the request's bytes go out (right before the write). Once. Committed without its own
+   * fsync (see withoutSync): begin already armed the reversal, so losing this row to a power
+   * cut changes nothing; recovery reverses the request either way.
+   */
   markSent(id: number): TxnRecord {
-    return this.txns.markSent(id);
+    return this.withoutSync(() => this.txns.markSent(id));
   }
   /** Abandons a request whose bytes never went out (e.g. the connection failed). */
   abort(id: number): TxnRecord {
@@ -135,9 +157,12 @@ export class Journal {
   recordTerminalAbort(id: number, answer?: Answer): TxnRecord {
     return this.txns.recordTerminalAbort(id, answer);
   }
-  /** Commit right before each 0400 goes out; counts the attempt. */
+  /**
+   * Right before each 0400 goes out; counts the attempt. Without its own fsync: a lost attempt
+   * only means one more send of the same reversal, which the host answers 00 or 25.
+   */
   reversalAttempt(id: number): TxnRecord {
-    return this.txns.reversalAttempt(id);
+    return this.withoutSync(() => this.txns.reversalAttempt(id));
   }
   /** The 0410 (or null: no answer). 00 / 25 finish the reversal; anything else keeps it pending. */
   reversalResult(id: number, responseCode: string | null): TxnRecord {
@@ -246,9 +271,12 @@ export class Journal {
   enqueueAdvice(input: NewAdvice): { txn: TxnRecord; advice: AdviceRecord } {
     return this.queue.enqueue(input);
   }
-  /** Commit before each send of the advice. */
+  /**
+   * Before each send of the advice. Without its own fsync: if a power cut loses it, the advice
+   * is pending again and goes out with the same STAN and content; the host answers 94 at worst.
+   */
   adviceAttempt(id: number): AdviceRecord {
-    return this.queue.attempt(id);
+    return this.withoutSync(() => this.queue.attempt(id));
   }
   /** The 0230 (or null: no answer). 00 / 94 finish it; other codes: refused after the fact. */
   adviceResult(id: number, answer: Answer | null): AdviceRecord {
@@ -309,6 +337,34 @@ export class Journal {
     );
     // busy: another connection kept the WAL from being truncated; the next purge retries
     return { ...counts, walTruncated: cp[0]?.busy === 0 && cp[0]?.log === 0 };
+  }
+
+  /**
+   * For diagnostics: does the key open the stored card data? Tries the newest sealed records
+   * (up to 3). 'unverifiable' when none is stored; 'mismatch' when none of them opens.
+   */
+  keyCheck(): { status: 'ok' | 'unverifiable' | 'mismatch'; checked: number } {
+    return this.ctx.guard(() => {
+      const rows = this.ctx
+        .stmt(
+          `SELECT * FROM (SELECT 'txn:' || id AS rid, card_blob FROM txns WHERE card_blob IS NOT NULL
+             ORDER BY id DESC LIMIT 3)
+           UNION ALL SELECT * FROM (SELECT 'advice:' || id, card_blob FROM advices WHERE card_blob IS NOT NULL
+             ORDER BY id DESC LIMIT 3)
+           LIMIT 3`,
+        )
+        .all() as { rid: string; card_blob: Buffer }[];
+      if (rows.length === 0) return { status: 'unverifiable', checked: 0 };
+      for (const r of rows) {
+        try {
+          this.ctx.vault.open(r.rid, r.card_blob);
+          return { status: 'ok', checked: rows.length };
+        } catch {
+          // try the next one: a single bad record is not a wrong key
+        }
+      }
+      return { status: 'mismatch', checked: rows.length };
+    });
   }
 
   /** SQLite's quick_check, for diagnostics. */

@@ -27,7 +27,7 @@ import {
 const KINDS = new Set(['purchase', 'void', 'refund', 'inquiry']);
 /** 0410 codes that finish a reversal (25: the original never reached the host). */
 const REVERSAL_DONE = new Set(['00', '25']);
-const CODE = /^[0-9A-Z]{2}$/;
+const CODE = /^[0-9A-Za-z]{2}$/;
 
 /**
  * The transaction state machine (see docs/journal.md for the table). Each method checks the
@@ -104,7 +104,10 @@ export class TxnStateMachine {
     return this.mustGet(id);
   }
 
-  /** Commit right before the request's bytes go out. Only once per transaction. */
+  /**
+   * Commit when the request's bytes go out (right before or right after the write: begin has
+   * already armed the reversal). Only once per transaction.
+   */
   markSent(id: number): TxnRecord {
     return this.transition(id, 'send', (row) => {
       if (row.can_send !== 1 || (row.state !== 'pending' && row.state !== 'reversal-pending')) return false;
@@ -136,7 +139,7 @@ export class TxnStateMachine {
 
   /** The host answered (approved with 00, declined otherwise): no reversal needed. */
   recordAnswer(id: number, answer: Answer): TxnRecord {
-    const code = checkAnswer(answer);
+    const { responseCode: code, rrn, authCode } = checkAnswer(answer);
     return this.transition(id, 'answer', (row) => {
       if (row.state !== 'sent') return false;
       const approved = code === '00';
@@ -150,8 +153,8 @@ export class TxnStateMachine {
         .run(
           approved ? 'approved' : 'declined',
           code,
-          answer.rrn ?? null,
-          answer.authCode ?? null,
+          rrn,
+          authCode,
           approved ? 'approved' : 'declined',
           t.wallMs,
           t.monoMs,
@@ -207,7 +210,7 @@ export class TxnStateMachine {
    * came, is kept. Call this instead of recordAnswer: the card data stays for the 0400.
    */
   recordTerminalAbort(id: number, answer?: Answer): TxnRecord {
-    if (answer !== undefined) checkAnswer(answer);
+    const a = answer === undefined ? undefined : checkAnswer(answer);
     return this.transition(id, 'terminal-abort', (row) => {
       if (row.state !== 'sent' || !REVERSIBLE_KINDS.includes(row.kind)) return false;
       const t = stepNow(this.ctx.clock);
@@ -217,9 +220,9 @@ export class TxnStateMachine {
              response_code = ?, rrn = ?, auth_code = ?, answered_wall = ?, answered_mono = ? WHERE id = ?`,
         )
         .run(
-          answer?.responseCode ?? null,
-          answer?.rrn ?? null,
-          answer?.authCode ?? null,
+          a?.responseCode ?? null,
+          a?.rrn ?? null,
+          a?.authCode ?? null,
           answer ? t.wallMs : null,
           answer ? t.monoMs : null,
           id,
@@ -270,8 +273,9 @@ export class TxnStateMachine {
   /**
    * Run once at start-up, before any new transaction: whatever the last run left in flight is
    * settled. Reversible requests that may have gone out become pending reversals (reason 06,
-   * unless 98 / A0 was already recorded); unsent non-reversible ones are aborted; sent
-   * non-reversible ones end as 'no-answer'; in-flight advices go back to pending.
+   * unless 98 / A0 was already recorded). Non-reversible ones left pending or sent end as
+   * 'no-answer' (outcome unknown: markSent may come right after the write). In-flight advices go
+   * back to pending.
    */
   recoverAfterCrash(): RecoveryReport {
     const t = stepNow(this.ctx.clock);
@@ -284,8 +288,7 @@ export class TxnStateMachine {
       const reversals = ofState(
         `kind IN ('purchase', 'void') AND (state = 'sent' OR (state = 'reversal-pending' AND can_send = 1))`,
       );
-      const aborted = ofState(`state = 'pending'`);
-      const noAnswer = ofState(`state = 'sent' AND kind NOT IN ('purchase', 'void')`);
+      const noAnswer = ofState(`state IN ('pending', 'sent') AND kind NOT IN ('purchase', 'void')`);
       ctx
         .stmt(
           `UPDATE txns SET state = 'reversal-pending', reversal_reason = coalesce(reversal_reason, '06'), can_send = 0,
@@ -295,17 +298,11 @@ export class TxnStateMachine {
         .run();
       ctx
         .stmt(
-          `UPDATE txns SET state = 'aborted', can_send = 0, card_blob = NULL, last_result = 'recovered-after-crash',
-             finished_wall = ?, finished_mono = ? WHERE state = 'pending'`,
+          `UPDATE txns SET state = 'no-answer', can_send = 0, card_blob = NULL, last_result = 'recovered-after-crash',
+             finished_wall = ?, finished_mono = ? WHERE state IN ('pending', 'sent') AND kind NOT IN ('purchase', 'void')`,
         )
         .run(t.wallMs, t.monoMs);
-      ctx
-        .stmt(
-          `UPDATE txns SET state = 'no-answer', card_blob = NULL, last_result = 'recovered-after-crash',
-             finished_wall = ?, finished_mono = ? WHERE state = 'sent'`,
-        )
-        .run(t.wallMs, t.monoMs);
-      return { reversals, aborted, noAnswer, advicesRequeued: this.queue.requeueInFlightInTxn() };
+      return { reversals, noAnswer, advicesRequeued: this.queue.requeueInFlightInTxn() };
     });
     return { ...ids, reversals: ids.reversals.map((id) => this.mustGet(id)) };
   }
@@ -339,23 +336,32 @@ export class TxnStateMachine {
   }
 }
 
-/** Validates a host answer; returns its response code. */
-export function checkAnswer(answer: Answer): string {
+/**
+ * Validates a host answer and normalises it (an empty or all-space RRN / auth code is absent).
+ * Lenient on the optional fields (printable ASCII), so an odd but approved answer still records.
+ */
+export function checkAnswer(answer: Answer): {
+  responseCode: string;
+  rrn: string | null;
+  authCode: string | null;
+} {
   const code = answer?.responseCode;
   if (typeof code !== 'string' || !CODE.test(code)) {
     throw new PosError('JOURNAL_BAD_INPUT', 'response code must be 2 characters', { field: 39 });
   }
-  if (
-    answer.rrn !== undefined &&
-    (typeof answer.rrn !== 'string' || !/^[0-9A-Za-z ]{1,12}$/.test(answer.rrn))
-  ) {
-    throw new PosError('JOURNAL_BAD_INPUT', 'RRN must be up to 12 characters', { field: 37 });
+  return {
+    responseCode: code,
+    rrn: optionalText(answer.rrn, 12, 37),
+    authCode: optionalText(answer.authCode, 6, 38),
+  };
+}
+
+function optionalText(v: unknown, max: number, field: number): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || v.length > max || !/^[\x20-\x7E]*$/.test(v)) {
+    throw new PosError('JOURNAL_BAD_INPUT', `field ${field} must be up to ${max} printable characters`, {
+      field,
+    });
   }
-  if (
-    answer.authCode !== undefined &&
-    (typeof answer.authCode !== 'string' || !/^[0-9A-Za-z ]{1,6}$/.test(answer.authCode))
-  ) {
-    throw new PosError('JOURNAL_BAD_INPUT', 'authorisation code must be up to 6 characters', { field: 38 });
-  }
-  return code;
+  return v.trim() === '' ? null : v;
 }

@@ -204,9 +204,7 @@ export interface TxnFilter {
 export interface RecoveryReport {
   /** transactions now waiting for a reversal with reason 06 */
   reversals: TxnRecord[];
-  /** never sent, marked aborted */
-  aborted: number[];
-  /** non-reversible requests with unknown outcome */
+  /** non-reversible requests left pending or sent: outcome unknown */
   noAnswer: number[];
   /** advices that were in flight, back to pending */
   advicesRequeued: number[];

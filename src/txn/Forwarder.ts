@@ -16,6 +16,7 @@ import {
 import type { Journal } from '../journal/Journal.js';
 import type { ForwardItem } from '../journal/types.js';
 import type { Logger } from '../log.js';
+import { crashPoint } from '../runtime/crashPoints.js';
 import type { Lane } from './Lane.js';
 import type { HostPort } from './ports.js';
 import { fromJournal } from './requestFields.js';
@@ -129,9 +130,11 @@ export class Forwarder {
       const original = fromJournal(Mti.FinancialRequest, item.request);
       const msg = reversalRequestFromOriginal(original, item.reason);
       journal.reversalAttempt(item.txn.id);
+      crashPoint('forward-after-commit');
       const sent = { written: false };
       try {
         const ans = await host.send(msg, { onWritten: () => (sent.written = true) });
+        crashPoint('forward-after-answer');
         const code = parseReversalResponse(ans.message).responseCode;
         const rec = journal.reversalResult(item.txn.id, code);
         log.info({ txn: item.txn.id, stan: item.txn.stan, reason: item.reason, code }, 'reversal answered');
@@ -142,9 +145,11 @@ export class Forwarder {
     }
     const msg = fromJournal(Mti.AdviceRequest, item.request);
     journal.adviceAttempt(item.advice.id);
+    crashPoint('forward-after-commit');
     const sent = { written: false };
     try {
       const ans = await host.send(msg, { onWritten: () => (sent.written = true) });
+      crashPoint('forward-after-answer');
       const resp = parseOfflineSaleAdviceResponse(ans.message);
       if (resp.responseCode === 'A0') {
         // The host could not check our MAC: keys are renewed (the session signs on), send again.

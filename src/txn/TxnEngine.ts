@@ -24,6 +24,7 @@ import type { NewTxn, TxnRecord } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import { maskPan } from '../mask.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
+import { crashPoint } from '../runtime/crashPoints.js';
 import type { Forwarder } from './Forwarder.js';
 import type { Lane } from './Lane.js';
 import { localParts } from './localTime.js';
@@ -31,6 +32,9 @@ import { decideOffline, offlineApprovalCode } from './OfflinePolicy.js';
 import type { CardRead, CardReaderPort, HostPort } from './ports.js';
 import { splitForJournal, viewCard } from './requestFields.js';
 import type { RefundRequest, SaleRequest, TxnKind, TxnResult, VoidRequest } from './types.js';
+
+/** Placeholder STAN of a message built before its journal row allocated the real one. */
+const STAN_PENDING = '000000';
 
 export interface TxnEngineDeps {
   profile: TerminalProfile;
@@ -97,15 +101,14 @@ export class TxnEngine {
     const inHand = this.d.clock.monotonic();
     if (mode === 'force-offline' || hostDown) return this.offlineSale(card, amountMinor, inHand, cardMs);
 
-    const stan = this.d.journal.nextStan();
     const msg = purchaseRequestToMessage({
       ...this.ids(),
       ...viewCard(card),
-      stan,
+      stan: STAN_PENDING,
       batch: this.batch(),
       amountMinor,
     });
-    const rec = this.begin({ kind: 'purchase', amountMinor, stan }, msg);
+    const rec = this.begin({ kind: 'purchase', amountMinor }, msg);
     const online = await this.sendOnline(rec, msg, parsePurchaseResponse);
     if (online.kind === 'not-sent' && mode === 'prefer-online') {
       this.d.log.warn({ code: online.error.code }, 'host unreachable: trying offline approval');
@@ -218,10 +221,9 @@ export class TxnEngine {
       );
     }
     const inHand = this.d.clock.monotonic();
-    const stan = this.d.journal.nextStan();
-    const msg = build(card, stan);
+    const msg = build(card, STAN_PENDING);
     const original = orig ? { batch: orig.batch, stan: orig.stan } : undefined;
-    const rec = this.begin({ kind, amountMinor, stan, original }, msg);
+    const rec = this.begin({ kind, amountMinor, original }, msg);
     const parse =
       kind === 'inquiry'
         ? parseBalanceInquiryResponse
@@ -259,15 +261,16 @@ export class TxnEngine {
     };
   }
 
-  private begin(t: Omit<NewTxn, 'fields' | 'card'>, msg: IsoMessage): TxnRecord {
+  /**
+   * One commit: the journal allocates the STAN with the row (and stores the request with it);
+   * the message gets it before it goes anywhere.
+   */
+  private begin(t: Omit<NewTxn, 'fields' | 'card' | 'stan'>, msg: IsoMessage): TxnRecord {
     const { fields, card } = splitForJournal(msg);
-    return this.d.journal.begin({
-      ...t,
-      currency: this.d.profile.currency,
-      entryMode: msg.fields[22],
-      fields,
-      card,
-    });
+    delete fields[11];
+    const rec = this.d.journal.begin({ ...t, currency: this.d.profile.currency, entryMode: msg.fields[22], fields, card });
+    msg.fields[11] = rec.stan;
+    return rec;
   }
 
   private sendOnline(
@@ -282,8 +285,10 @@ export class TxnEngine {
           onWritten: () => {
             written = true;
             this.d.journal.markSent(rec.id);
+            crashPoint('after-commit');
           },
         });
+        crashPoint('after-answer');
         return { kind: 'answer', resp: parse(ans.message), message: ans.message, hostMs: ans.hostMs };
       } catch (e) {
         if (!isPosError(e) || !(e.code.startsWith('HOST_') || e.code.startsWith('ISO_'))) throw e;

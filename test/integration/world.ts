@@ -125,3 +125,33 @@ export function expectLedgerAgrees(journal: Journal, sim: HostSim, terminalId: s
       expect(known.has(key(e.batch, e.stan)), `host approval ${e.stan} known`).toBe(true);
   }
 }
+
+export interface WorldProfile {
+  // biome-ignore lint/suspicious/noExplicitAny: raw profile JSON that tests edit freely
+  raw: Record<string, any>;
+  profile: TerminalProfile;
+  profileFile: string;
+}
+
+/**
+ * The world's profile for a runtime in a child process: the emulator profile with the host at
+ * `hostPort`, journal, key file and control socket in `dir` (same settings as startWorld),
+ * written to `dir/profile.json`.
+ */
+export function writeWorldProfile(
+  dir: string,
+  hostPort: number,
+  // biome-ignore lint/suspicious/noExplicitAny: raw profile JSON that tests edit freely
+  edit?: (raw: Record<string, any>) => void,
+): WorldProfile {
+  const raw = emulatorProfileRaw();
+  raw.host.primary.port = hostPort;
+  raw.host.connectTimeoutMs = 500;
+  raw.host.responseTimeoutMs = 600;
+  raw.journal = { path: 'journal.db', keyFile: 'journal.key' };
+  raw.control = { socket: 'control.sock' };
+  edit?.(raw);
+  const profileFile = join(dir, 'profile.json');
+  writeFileSync(profileFile, JSON.stringify(raw, null, 2));
+  return { raw, profile: parseProfile(raw, dir), profileFile };
+}

@@ -93,18 +93,21 @@ describe('journal records bound to their id', () => {
     db.prepare('UPDATE txns SET card_blob = ? WHERE id = ?').run(tampered, t1.id);
     db.close();
     const j = fx.reopen();
+    expect(j.keyCheck().status).toBe('mismatch'); // both records bad
     expect(codeOf(() => j.requestOf(t2.id))).toBe('JOURNAL_RECORD_AUTH');
     expect(codeOf(() => j.requestOf(t1.id))).toBe('JOURNAL_RECORD_AUTH');
     // opened with another key: records cannot be read
     j.close();
     const other = Journal.open({ path: fx.path, key: randomBytes(32) });
     expect(codeOf(() => other.requestOf(t1.id))).toBe('JOURNAL_RECORD_AUTH');
+    expect(other.keyCheck()).toEqual({ status: 'mismatch', checked: 2 });
     other.close();
     fx.reopen();
   });
 
   it('the key is not in the database files', () => {
     fx = tempJournal();
+    expect(fx.journal.keyCheck()).toEqual({ status: 'unverifiable', checked: 0 });
     fx.journal.begin({ kind: 'purchase', amountMinor: 1, card, fields: purchaseFields });
     fx.journal.close();
     for (const f of [fx.path, `${fx.path}-wal`]) {

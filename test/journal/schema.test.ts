@@ -30,6 +30,7 @@ describe('journal schema and pragmas', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
+    expect(db.pragma('page_size', { simple: true })).toBe(1024);
     // WAL is persistent in the file itself
     fx.journal.close();
     const other = raw(fx.path);

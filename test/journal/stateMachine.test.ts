@@ -71,6 +71,7 @@ describe('transaction state machine', () => {
     // a fresh begin is this process's in-flight request, not yet a reversal to send
     expect(fx.journal.pendingReversals()).toEqual([]);
     expectOnlyAllowed(fx.journal, p.id, ['markSent', 'abort']);
+    expect(fx.journal.keyCheck()).toEqual({ status: 'ok', checked: 1 });
   });
 
   it('sent -> approved: no reversal needed, card data dropped, times recorded', () => {
@@ -290,7 +291,13 @@ describe('transaction state machine', () => {
     expect(codeOf(() => j.begin({ ...purchase, stan: '000050', fields: { 11: '000051' } }))).toBe(
       'JOURNAL_BAD_INPUT',
     );
+    expect(codeOf(() => j.recordAnswer(p.id, { responseCode: '00', authCode: '\u0001' }))).toBe(
+      'JOURNAL_BAD_INPUT',
+    );
     expect(j.get(p.id)?.state).toBe('sent');
+    // optional fields are lenient: empty ones are stored as absent
+    const ok = j.recordAnswer(p.id, { responseCode: '00', rrn: '', authCode: '      ' });
+    expect(ok).toMatchObject({ state: 'approved', rrn: null, authCode: null });
   });
 
   it('keeps the request content for the reversal (card data decrypted only on demand)', () => {
@@ -328,8 +335,11 @@ describe('recoverAfterCrash', () => {
       [sent.id, 'reversal-pending', '06'],
       [begun.id, 'reversal-pending', '06'],
     ]);
-    expect(report.aborted).toEqual([inquiryPending.id]);
-    expect(report.noAnswer).toEqual([refundSent.id]);
+    expect(report.noAnswer).toEqual([refundSent.id, inquiryPending.id]);
+    expect(j.get(inquiryPending.id)).toMatchObject({
+      state: 'no-answer',
+      lastResult: 'recovered-after-crash',
+    });
     expect(j.get(timedOut.id)?.reversal?.reason).toBe('98'); // untouched
     expect(j.get(done.id)?.state).toBe('approved');
     expect(j.pendingReversals().map((p) => [p.txn.id, p.reason])).toEqual([
@@ -342,6 +352,6 @@ describe('recoverAfterCrash', () => {
     expect(j.reversalAttempt(begun.id).reversal?.attempts).toBe(1);
     // running it again changes nothing
     const again = j.recoverAfterCrash();
-    expect(again).toEqual({ reversals: [], aborted: [], noAnswer: [], advicesRequeued: [] });
+    expect(again).toEqual({ reversals: [], noAnswer: [], advicesRequeued: [] });
   });
 });

@@ -10,6 +10,7 @@ import { isPosError } from '../../src/errors.js';
 import { parseTlv } from '../../src/iso8583/tlv.js';
 import { CHIP_TAGS_FIELD55 } from '../../src/reader/ReaderCommands.js';
 import { ReaderDriver } from '../../src/reader/ReaderDriver.js';
+import { type ReaderPort, type ReaderPortOpener, readerPortOpener } from '../../src/reader/ReaderPort.js';
 import { FakeReaderBinding } from './FakeReaderBinding.js';
 
 const flush = async (n = 3) => {
@@ -335,16 +336,25 @@ describe('ReaderDriver on the mock binding', () => {
       symlinkSync(join(dir, 'ttyUSB0'), link);
       clock = new ManualClock();
       fake = new FakeReaderBinding(link, { card: 'no-card', clock });
-      driver = new ReaderDriver({ path: link, binding: fake, clock, idlePingMs: 500 });
+      const base = readerPortOpener({ path: link, binding: fake });
+      let opened: ReaderPort | undefined;
+      const opener: ReaderPortOpener = async (h) => {
+        opened = await base(h);
+        return opened;
+      };
+      driver = new ReaderDriver({ path: link, opener, clock, idlePingMs: 500 });
       const reasons: string[] = [];
       driver.on('disconnected', (i) => reasons.push(i.reason));
       await until(driver.start());
-      const act = driver.activate({ amountMinor: 1, timeoutSec: 60 });
+      const act = driver.activate({ amountMinor: 1, timeoutSec: 255 });
       act.catch(() => {});
-      await run(1200); // two checks pass while the device is there
+      await run(1200);
+      // The port learnt where the path led at open time (real file system, so wait for it).
+      expect(await opened!.alive!()).toBe(true);
       expect(reasons).toEqual([]);
       unlinkSync(link);
-      for (let i = 0; i < 100 && reasons.length === 0; i++) {
+      // The check reads the real file system: give it real time (up to ~4 s under load).
+      for (let i = 0; i < 2000 && reasons.length === 0; i++) {
         clock.advance(100);
         await new Promise((r) => setTimeout(r, 2));
       }
