@@ -9,14 +9,15 @@
  * after, packing, MAC, matching, MAC check, response parsing.
  * Prints one JSON line.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../src/log.js';
-import { PROFILES_DIR, parseProfile } from '../../src/profile/loadProfile.js';
+import { parseProfile } from '../../src/profile/loadProfile.js';
 import { Runtime } from '../../src/runtime/Runtime.js';
 import type { CardReaderPort } from '../../src/txn/ports.js';
+import { emulatorProfileJson } from './profileJson.js';
+import { startSimProcess } from './simProcess.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const WARMUP = 300;
@@ -42,32 +43,20 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function startSim(): Promise<{ port: number; stop: () => void }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'host-sim', '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let buf = '';
-    child.stdout!.on('data', (c) => {
-      buf += String(c);
-      const line = buf.split('\n')[0];
-      if (buf.includes('\n')) resolve(JSON.parse(line).port);
-    });
-    child.once('exit', () => reject(new Error('host-sim exited')));
-  });
-  child.stdout!.resume();
-  return { port, stop: () => child.kill('SIGTERM') };
-}
-
 async function main(): Promise<void> {
-  const sim = await startSim();
+  const sim = await startSimProcess();
   const dir = mkdtempSync(join(tmpdir(), 'posterm-bench-online-'));
-  const raw = JSON.parse(readFileSync(join(PROFILES_DIR, 'emulator.json'), 'utf8'));
+  const raw = emulatorProfileJson();
   raw.host.primary.port = sim.port;
   raw.journal = { path: 'journal.db', keyFile: 'journal.key' };
   raw.control = {};
   writeFileSync(join(dir, 'profile.json'), JSON.stringify(raw));
-  const rt = await Runtime.start({ profile: parseProfile(raw, dir), log: silentLogger, reader, control: false });
+  const rt = await Runtime.start({
+    profile: parseProfile(raw, dir),
+    log: silentLogger,
+    reader,
+    control: false,
+  });
   const overhead: number[] = [];
   const host: number[] = [];
   let approved = 0;
@@ -75,7 +64,8 @@ async function main(): Promise<void> {
   for (let i = 0; i < N + WARMUP; i++) {
     if (i === WARMUP) overhead.length = host.length = 0;
     const r = await rt.engine.sale({ amountMinor: 100 + (i % 50) * 100 });
-    if (r.outcome !== 'approved') throw new Error(`purchase ${i} not approved: ${r.responseCode ?? r.reason?.code}`);
+    if (r.outcome !== 'approved')
+      throw new Error(`purchase ${i} not approved: ${r.responseCode ?? r.reason?.code}`);
     if (i >= WARMUP) approved++;
     overhead.push(r.timings.totalMs! - r.timings.hostMs!);
     host.push(r.timings.hostMs!);

@@ -6,8 +6,9 @@
  *
  *   npm run bench:queue [-- --dir DIR --seconds N]
  *
- * Extension point: push more figures into `extraFigures` (e.g. forwarding 1,000 advices to the
- * host simulator); each one's fields are merged into the printed JSON.
+ * Second figure: forwarding 1,000 queued advices to the host simulator once it is back
+ * (forwardAdvices.ts). More figures can be pushed into `extraFigures`; each one's fields are
+ * merged into the printed JSON.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -90,7 +91,8 @@ export const extraFigures: QueueFigure[] = [];
 export async function runQueueBench(opts: { dir?: string; durationMs?: number } = {}) {
   const durationMs = opts.durationMs ?? 4000;
   const result: Record<string, number | string> = {};
-  for (const figure of [enqueueVsFsyncFigure, ...extraFigures]) {
+  const { forwardAdvicesFigure } = await import('./forwardAdvices.js');
+  for (const figure of [enqueueVsFsyncFigure, forwardAdvicesFigure, ...extraFigures]) {
     const dir = mkdtempSync(join(opts.dir ?? tmpdir(), 'posterm-bench-'));
     try {
       Object.assign(result, await figure({ dir, durationMs }));

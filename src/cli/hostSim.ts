@@ -71,7 +71,8 @@ const hostSim: CliCommand = {
       faults,
       ...(tls ? { tls } : {}),
     });
-    const admin = await startHostSimAdmin(sim, sim.port + 1);
+    // With --port 0 the admin channel takes any free port too (it is printed); port + 1 could be taken.
+    const admin = await startHostSimAdmin(sim, port === 0 ? 0 : sim.port + 1);
     io.stdout.write(
       `${JSON.stringify({ port: sim.port, adminPort: admin.port, tls: tls ? tls.source : false, faults: values.faults ?? '' })}\n`,
     );
