@@ -26,7 +26,9 @@ const COMMANDS: Record<string, Loader> = {
 async function helpText(): Promise<string> {
   const names = Object.keys(COMMANDS);
   const width = Math.max(...names.map((n) => n.length)) + 2;
-  const rows = await Promise.all(names.map(async (n) => `  ${n.padEnd(width)}${(await COMMANDS[n]()).summary}`));
+  const rows = await Promise.all(
+    names.map(async (n) => `  ${n.padEnd(width)}${(await COMMANDS[n]()).summary}`),
+  );
   return [
     'posterm: POS terminal runtime (card reader, ISO 8583, host link, journal)',
     '',

@@ -268,7 +268,13 @@ export class TxnEngine {
   private begin(t: Omit<NewTxn, 'fields' | 'card' | 'stan'>, msg: IsoMessage): TxnRecord {
     const { fields, card } = splitForJournal(msg);
     delete fields[11];
-    const rec = this.d.journal.begin({ ...t, currency: this.d.profile.currency, entryMode: msg.fields[22], fields, card });
+    const rec = this.d.journal.begin({
+      ...t,
+      currency: this.d.profile.currency,
+      entryMode: msg.fields[22],
+      fields,
+      card,
+    });
     msg.fields[11] = rec.stan;
     return rec;
   }

@@ -16,10 +16,14 @@ afterEach(async () => {
 });
 
 function runChild(profileFile: string, logFile: string): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'run', '--profile', profileFile, '--log-file', logFile], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  return spawn(
+    process.execPath,
+    ['--import', 'tsx', 'src/cli/main.ts', 'run', '--profile', profileFile, '--log-file', logFile],
+    {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
 }
 
 describe('kill -9 between send and answer', () => {
