@@ -15,6 +15,7 @@ const COMMANDS: Record<string, Loader> = {
   'host-sim': () => import('./hostSim.js').then((m) => m.default),
   reader: () => import('./reader.js').then((m) => m.default),
   'reader-sim': () => import('./readerSim.js').then((m) => m.default),
+  start: () => import('./start.js').then((m) => m.default),
   run: () => import('./run.js').then((m) => m.default),
   sale: () => import('./txnCommands.js').then((m) => m.sale),
   void: () => import('./txnCommands.js').then((m) => m.voidCmd),
