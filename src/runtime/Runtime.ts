@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { type Clock, systemClock } from '../clock.js';
+import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { ControlServer } from '../control/ControlServer.js';
 import { startVirtualReader, type VirtualReaderServer } from '../emulator/VirtualReaderServer.js';
 import { HostLink } from '../host/HostLink.js';
@@ -40,11 +40,15 @@ export interface RuntimeOptions {
   control?: boolean;
 }
 
+/** How often finished card data is swept from the journal (and the WAL truncated). */
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
 export class Runtime {
   readonly engine: TxnEngine;
   readonly forwarder: Forwarder;
   private control?: ControlServer;
   private stopped = false;
+  private purgeTimer?: TimerHandle;
 
   private constructor(
     readonly profile: TerminalProfile,
@@ -54,7 +58,7 @@ export class Runtime {
     readonly reader: CardReaderPort,
     private readonly driver: ReaderDriver | undefined,
     readonly virtualReader: VirtualReaderServer | undefined,
-    log: Logger,
+    private readonly log: Logger,
     private readonly clock: Clock,
   ) {
     const lane = new Lane();
@@ -71,6 +75,20 @@ export class Runtime {
       log,
     });
     link.on('connected', () => this.forwarder.kick(0));
+    this.schedulePurge();
+  }
+
+  /**
+   * Finished transactions lose their card data in the commit that finishes them; this sweep
+   * catches anything left and truncates the WAL so no deleted page lingers there.
+   */
+  private schedulePurge(): void {
+    this.purgeTimer = this.clock.setTimeout(() => {
+      if (this.stopped) return;
+      const swept = this.journal.purge();
+      if (swept.txns + swept.advices > 0) this.log.info(swept, 'card data purged');
+      this.schedulePurge();
+    }, PURGE_INTERVAL_MS);
   }
 
   static async start(opts: RuntimeOptions): Promise<Runtime> {
@@ -152,11 +170,13 @@ export class Runtime {
     if (this.stopped) return;
     this.stopped = true;
     this.forwarder.stop();
+    this.purgeTimer?.cancel();
     this.session.close();
     await this.control?.close();
     this.link.close();
     await this.driver?.stop();
     await this.virtualReader?.close();
+    this.journal.purge();
     this.journal.close();
   }
 }
