@@ -1,5 +1,6 @@
 /** `posterm run --profile FILE`: the terminal runtime, until SIGINT/SIGTERM. */
 import { parseArgs } from 'node:util';
+import { readerForProfile } from '../emulator/readerForProfile.js';
 import { PosError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadProfile } from '../profile/loadProfile.js';
@@ -27,16 +28,20 @@ const run: CliCommand = {
     }
     const profile = loadProfile(values.profile ?? 'emulator');
     const log = createLogger('posterm', { level: values['log-level'], destination: values['log-file'] });
-    const rt = await Runtime.start({ profile, log });
-    io.stdout.write(
-      `posterm running: profile ${profile.name}, terminal ${profile.terminalId}, control ${profile.control.socket ?? '(none)'}\n`,
-    );
-    await new Promise<void>((resolve) => {
+    const reader = await readerForProfile(profile);
+    const rt = await Runtime.start({ profile, log, readerPath: reader.path });
+    // Signal handlers first: whoever waits for the line below may stop the runtime at once.
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    io.stdout.write(
+      `posterm running: profile ${profile.name}, terminal ${profile.terminalId}, control ${profile.control.socket ?? '(none)'}\n`,
+    );
+    await stopped;
     await rt.stop();
+    await reader.close();
     io.stdout.write('posterm stopped\n');
     return ExitCode.Ok;
   },

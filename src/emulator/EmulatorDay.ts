@@ -13,6 +13,7 @@ import { Runtime } from '../runtime/Runtime.js';
 import { formatAmount, type TxnResult } from '../txn/types.js';
 import { FlakyProxy } from './FlakyProxy.js';
 import { type HostSim, startHostSim } from './hostSim.js';
+import { startVirtualReader } from './VirtualReaderServer.js';
 
 export interface DaySummary {
   transactions: number;
@@ -62,8 +63,10 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
   raw.control = { socket: 'control.sock' };
   writeFileSync(join(dir, 'profile.json'), JSON.stringify(raw, null, 2));
   const logFile = join(dir, 'runtime.log');
+  const reader = await startVirtualReader({ tcpPort: 0, card: 'unionpay-contactless' });
   const rt = await Runtime.start({
     profile: parseProfile(raw, dir),
+    readerPath: reader.path,
     log: createLogger('posterm', { destination: logFile }),
     link: { backoff: { initialMs: 100, maxMs: 1000 } },
   });
@@ -105,7 +108,7 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
   ];
 
   write(
-    `posterm emulator day: host simulator on 127.0.0.1:${sim.port}, network via 127.0.0.1:${net.port}, reader ${rt.virtualReader?.path}\n`,
+    `posterm emulator day: host simulator on 127.0.0.1:${sim.port}, network via 127.0.0.1:${net.port}, reader ${reader.path}\n`,
   );
   write(`journal ${join(dir, 'journal.db')}, log ${logFile}\n\n`);
   write(
@@ -113,7 +116,7 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
   );
   for (const step of steps) {
     await step.before?.();
-    if (step.card) rt.virtualReader?.setCard(step.card);
+    if (step.card) reader.setCard(step.card);
     const r = await step.run(rt);
     results.push(r);
     byScene.set(step.scene, r);
@@ -150,6 +153,7 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
       : `host ledger and terminal journal DISAGREE:\n  ${summary.problems.join('\n  ')}\n`,
   );
   await rt.stop();
+  await reader.close();
   await net.close();
   await sim.close();
   return summary;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { ControlServer } from '../control/ControlServer.js';
-import { startVirtualReader, type VirtualReaderServer } from '../emulator/VirtualReaderServer.js';
+import { PosError } from '../errors.js';
 import { HostLink } from '../host/HostLink.js';
 import type { HostLinkOptions } from '../host/HostLinkOptions.js';
 import { HostSession } from '../host/HostSession.js';
@@ -34,6 +34,8 @@ export interface RuntimeOptions {
   clock?: Clock;
   /** Replaces the reader (tests, benchmarks). */
   reader?: CardReaderPort;
+  /** Reader device to open instead of the profile's (the emulator's virtual reader). */
+  readerPath?: string;
   /** Overrides of the host link options (connect function, backoff ...). */
   link?: Partial<HostLinkOptions>;
   /** Listen on the profile's control socket (default true). */
@@ -57,7 +59,6 @@ export class Runtime {
     readonly session: HostSession,
     readonly reader: CardReaderPort,
     private readonly driver: ReaderDriver | undefined,
-    readonly virtualReader: VirtualReaderServer | undefined,
     private readonly log: Logger,
     private readonly clock: Clock,
   ) {
@@ -126,13 +127,17 @@ export class Runtime {
       }),
     );
     let driver: ReaderDriver | undefined;
-    let virtualReader: VirtualReaderServer | undefined;
     let reader = opts.reader;
     if (!reader) {
-      let path = profile.reader.device;
+      const path = opts.readerPath ?? profile.reader.device;
       if (path === 'emulator') {
-        virtualReader = await startVirtualReader({ tcpPort: 0, card: profile.reader.emulatorCard });
-        path = virtualReader.path;
+        throw new PosError(
+          'PROFILE_NEEDS_EMULATOR',
+          "reader device 'emulator' is started by 'posterm run' or 'posterm start'",
+          {
+            key: 'reader.device',
+          },
+        );
       }
       driver = new ReaderDriver({
         path,
@@ -143,7 +148,7 @@ export class Runtime {
       await driver.start();
       reader = new ReaderCardSource(driver, clock, log);
     }
-    const rt = new Runtime(profile, journal, link, session, reader, driver, virtualReader, log, clock);
+    const rt = new Runtime(profile, journal, link, session, reader, driver, log, clock);
     try {
       await session.start();
     } catch (e) {
@@ -175,7 +180,6 @@ export class Runtime {
     await this.control?.close();
     this.link.close();
     await this.driver?.stop();
-    await this.virtualReader?.close();
     this.journal.purge();
     this.journal.close();
   }

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { type HostSim, startHostSim } from '../../src/emulator/hostSim.js';
+import { readerForProfile } from '../../src/emulator/readerForProfile.js';
+import type { VirtualReaderServer } from '../../src/emulator/VirtualReaderServer.js';
 import type { Journal } from '../../src/journal/Journal.js';
 import { createLogger } from '../../src/log.js';
 import {
@@ -26,6 +28,8 @@ export interface World {
   logFile: string;
   /** Requests the simulator saw, in order: "0200/000002". */
   seen: string[];
+  /** The virtual reader the runtime talks to. */
+  reader?: VirtualReaderServer;
   restart(): Promise<Runtime>;
   close(): Promise<void>;
 }
@@ -61,9 +65,11 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const logFile = join(dir, 'runtime.log');
   const seen: string[] = [];
   sim.on('request', (p) => seen.push(`${p.mti}/${p.stan}`));
+  const reader = await readerForProfile(profile);
   const start = () =>
     Runtime.start({
       profile: parseProfile(raw, dir),
+      readerPath: reader.path,
       log: createLogger('test', { destination: logFile, level: 'debug' }),
       link: { backoff: { initialMs: 50, maxMs: 500 } },
     });
@@ -80,8 +86,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       world.rt = await start();
       return world.rt;
     },
+    reader: reader.virtual,
     async close() {
       await world.rt?.stop();
+      await reader.close();
       await sim.close();
     },
   };
