@@ -64,15 +64,20 @@ const hostSim: CliCommand = {
     const { startHostSimAdmin } = await import('../emulator/hostSimAdmin.js');
     let tls: import('../emulator/hostSimTls.js').HostSimTlsMaterial | undefined;
     if (values.tls) tls = (await import('../emulator/hostSimTls.js')).hostSimTls();
-    const sim = await startHostSim({
-      port,
-      host: values.host ?? '127.0.0.1',
-      tmk: Buffer.from(tmkHex, 'hex'),
-      faults,
-      ...(tls ? { tls } : {}),
-    });
-    // With --port 0 the admin channel takes any free port too (it is printed); port + 1 could be taken.
-    const admin = await startHostSimAdmin(sim, port === 0 ? 0 : sim.port + 1);
+    const opts = { port, host: values.host ?? '127.0.0.1', tmk: Buffer.from(tmkHex, 'hex'), faults, ...(tls ? { tls } : {}) };
+    let sim = await startHostSim(opts);
+    let admin: Awaited<ReturnType<typeof startHostSimAdmin>>;
+    // The admin channel is on port + 1; with --port 0 that one may be taken: pick another port.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        admin = await startHostSimAdmin(sim, sim.port + 1);
+        break;
+      } catch (e) {
+        if (port !== 0 || attempt >= 20 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        await sim.close();
+        sim = await startHostSim(opts);
+      }
+    }
     io.stdout.write(
       `${JSON.stringify({ port: sim.port, adminPort: admin.port, tls: tls ? tls.source : false, faults: values.faults ?? '' })}\n`,
     );

@@ -42,6 +42,9 @@ export interface RuntimeOptions {
   control?: boolean;
 }
 
+/** Reconnect backoff of the host link (see start()). */
+const LINK_BACKOFF = { initialMs: 200, maxMs: 2000, factor: 2, jitter: 0.2 };
+
 /** How often finished card data is swept from the journal (and the WAL truncated). */
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
@@ -114,7 +117,11 @@ export class Runtime {
         'recovered after an unclean stop',
       );
     }
-    const link = new HostLink(hostLinkOptionsFromProfile(profile, { clock, logger: log, ...opts.link }));
+    // Reconnects wait little: a sale at the till must not sit out a long backoff once the network
+    // is back; the forwarder keeps its own, longer backoff for background retries.
+    const link = new HostLink(
+      hostLinkOptionsFromProfile(profile, { clock, logger: log, backoff: LINK_BACKOFF, ...opts.link }),
+    );
     const session = new HostSession(
       hostSessionOptionsFromProfile(profile, {
         link,

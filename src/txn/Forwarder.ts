@@ -16,7 +16,7 @@ import {
 import type { Journal } from '../journal/Journal.js';
 import type { ForwardItem } from '../journal/types.js';
 import type { Logger } from '../log.js';
-import { crashPoint } from '../runtime/crashPoints.js';
+import { crashPoint } from './crashPoints.js';
 import type { Lane } from './Lane.js';
 import type { HostPort } from './ports.js';
 import { fromJournal } from './requestFields.js';

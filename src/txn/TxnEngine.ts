@@ -10,7 +10,6 @@ import type { IsoMessage } from '../iso8583/message.js';
 import {
   balanceInquiryRequestToMessage,
   type FinancialResponse,
-  offlineSaleAdviceRequestToMessage,
   parseBalanceInquiryResponse,
   parsePurchaseResponse,
   parseRefundResponse,
@@ -24,11 +23,12 @@ import type { NewTxn, TxnRecord } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import { maskPan } from '../mask.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
-import { crashPoint } from '../runtime/crashPoints.js';
+import { approveOffline } from './approveOffline.js';
+import { crashPoint } from './crashPoints.js';
 import type { Forwarder } from './Forwarder.js';
 import type { Lane } from './Lane.js';
+import { localResult as local } from './localResult.js';
 import { localParts } from './localTime.js';
-import { decideOffline, offlineApprovalCode } from './OfflinePolicy.js';
 import type { CardRead, CardReaderPort, HostPort } from './ports.js';
 import { splitForJournal, viewCard } from './requestFields.js';
 import type { RefundRequest, SaleRequest, TxnKind, TxnResult, VoidRequest } from './types.js';
@@ -368,61 +368,8 @@ export class TxnEngine {
   }
 
   private offlineSale(card: CardRead, amountMinor: number, inHand: number, cardMs: number): TxnResult {
-    const { journal, profile, clock } = this.d;
-    const decision = decideOffline(
-      profile.offline,
-      journal.offlineTotals(),
-      amountMinor,
-      card.entryInterface,
-    );
-    if (!decision.allowed) {
-      return {
-        ...local('purchase', 'declined', decision.refusal!, decision.en, decision.zh, { amountMinor }),
-        maskedPan: maskPan(card.pan),
-        entryInterface: card.entryInterface,
-      };
-    }
-    const stan = journal.nextStan();
-    const authCode = offlineApprovalCode(stan);
-    const t = localParts(clock.now(), profile.timeZone);
-    const { track2: _t2, ...chipCard } = viewCard(card);
-    const msg = offlineSaleAdviceRequestToMessage({
-      ...this.ids(),
-      ...chipCard,
-      stan,
-      batch: this.batch(),
-      amountMinor,
-      localTime: t.hhmmss,
-      localDate: t.mmdd,
-      offlineAuthCode: authCode,
-    });
-    const { fields, card: stored } = splitForJournal(msg);
-    const { txn } = journal.enqueueAdvice({
-      amountMinor,
-      currency: profile.currency,
-      entryMode: msg.fields[22],
-      authCode,
-      stan,
-      card: stored!,
-      fields,
-    });
-    this.d.forwarder.kick(0);
-    return {
-      id: txn.id,
-      kind: 'offline-sale',
-      outcome: 'approved',
-      approval: 'offline',
-      responseCode: '00',
-      textEn: 'approved offline',
-      textZh: '离线批准',
-      amountMinor,
-      stan,
-      batch: txn.batch,
-      authCode,
-      maskedPan: maskPan(card.pan),
-      entryInterface: card.entryInterface,
-      timings: { cardMs, totalMs: clock.monotonic() - inHand },
-    };
+    const { journal, profile, clock, forwarder } = this.d;
+    return approveOffline({ journal, profile, clock, forwarder }, { card, amountMinor, inHand, cardMs });
   }
 
   private blockedByReversal(kind: TxnKind, amountMinor: number): TxnResult {
@@ -455,24 +402,4 @@ function checkAmount(amountMinor: number): number {
     throw new PosError('TXN_BAD_AMOUNT', 'amount must be a positive whole number of fen, at most 12 digits');
   }
   return amountMinor;
-}
-
-function local(
-  kind: TxnKind,
-  outcome: TxnResult['outcome'],
-  code: string,
-  en: string,
-  zh: string,
-  extra: Partial<TxnResult> = {},
-): TxnResult {
-  return {
-    id: 0,
-    kind,
-    outcome,
-    textEn: en,
-    textZh: zh,
-    reason: { code, message: en },
-    timings: {},
-    ...extra,
-  };
 }

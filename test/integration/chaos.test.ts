@@ -12,7 +12,7 @@ import { type HostSim, startHostSim } from '../../src/emulator/hostSim.js';
 import { Journal } from '../../src/journal/Journal.js';
 import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
 import { parseProfile, profileTmk } from '../../src/profile/loadProfile.js';
-import { CRASH_POINTS_ENV, type CrashPointName } from '../../src/runtime/crashPoints.js';
+import { CRASH_POINTS_ENV, type CrashPointName } from '../../src/txn/crashPoints.js';
 import type { ForwardReport } from '../../src/txn/Forwarder.js';
 import type { TxnResult } from '../../src/txn/types.js';
 import { RuntimeChild } from '../helpers/RuntimeChild.js';
@@ -64,7 +64,7 @@ describe('chaos: one kill at a named crash point', () => {
     expect(exit.signal).toBe('SIGKILL');
     expect(child.stderr).toContain(`posterm crash point ${point}`);
     const ledgerAtKill = sim.ledger(profile.terminalId);
-    child = await RuntimeChild.start({ profileFile, logFile });
+    child = await RuntimeChild.start({ profileFile, logFile, env: { [CRASH_POINTS_ENV]: '' } });
     let report: ForwardReport | undefined;
     for (let i = 0; i < 50 && report?.remaining !== 0; i++) {
       report = await callRuntime<ForwardReport>(socket, 'queue.forward', {}, 20_000);
@@ -93,16 +93,32 @@ describe('chaos: one kill at a named crash point', () => {
     expect(sale.outcome).toBe('died');
     expect(ledger).toEqual([]);
     expect(txns.map((t) => [t.kind, t.state, t.reversal?.reason])).toEqual([['purchase', 'reversed', '06']]);
-    expect(check).toMatchObject({ lost: 0, duplicated: 0, orphaned: 0, pending: 0, reversed: 1, problems: [] });
+    expect(check).toMatchObject({
+      lost: 0,
+      duplicated: 0,
+      orphaned: 0,
+      pending: 0,
+      reversed: 1,
+      problems: [],
+    });
   }, 30_000);
 
   it('after-answer: approved by the host, not committed: reversed on both sides', async () => {
     const { sale, txns, ledgerAtKill, ledger, check } = await crashOnce('after-answer', 'prefer-online');
     expect(sale.outcome).toBe('died');
-    expect(ledgerAtKill).toMatchObject([{ kind: 'purchase', amount: 4321, responseCode: '00', reversed: false }]);
+    expect(ledgerAtKill).toMatchObject([
+      { kind: 'purchase', amount: 4321, responseCode: '00', reversed: false },
+    ]);
     expect(ledger).toMatchObject([{ kind: 'purchase', amount: 4321, reversed: true }]);
     expect(txns.map((t) => [t.kind, t.state])).toEqual([['purchase', 'reversed']]);
-    expect(check).toMatchObject({ lost: 0, duplicated: 0, orphaned: 0, pending: 0, reversed: 1, problems: [] });
+    expect(check).toMatchObject({
+      lost: 0,
+      duplicated: 0,
+      orphaned: 0,
+      pending: 0,
+      reversed: 1,
+      problems: [],
+    });
   }, 30_000);
 
   it('forward-after-answer: the advice reached the host, its result not committed: sent again, once on the host', async () => {

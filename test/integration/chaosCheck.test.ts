@@ -6,7 +6,12 @@ import { type ChaosCheckInput, checkChaos, type SaleRecord } from './chaosCheck.
 
 const B = '000001';
 
-function txn(stan: string, amountMinor: number, state: TxnRecord['state'], kind: TxnRecord['kind'] = 'purchase'): TxnRecord {
+function txn(
+  stan: string,
+  amountMinor: number,
+  state: TxnRecord['state'],
+  kind: TxnRecord['kind'] = 'purchase',
+): TxnRecord {
   return {
     id: Number(stan),
     kind,
@@ -101,6 +106,8 @@ describe('chaos end check', () => {
       duplicated: 0,
       orphaned: 0,
       pending: 0,
+      failed_codes: { HOST_TIMEOUT: 1 },
+      died_then: { reversed: 1 },
       problems: [],
     });
   });

@@ -7,7 +7,7 @@ import {
   parseCrashPoints,
   resetCrashPoints,
   seededRandom,
-} from '../../src/runtime/crashPoints.js';
+} from '../../src/txn/crashPoints.js';
 
 const saved = { points: process.env[CRASH_POINTS_ENV], seed: process.env[CRASH_SEED_ENV] };
 afterEach(() => {
