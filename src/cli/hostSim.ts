@@ -64,7 +64,13 @@ const hostSim: CliCommand = {
     const { startHostSimAdmin } = await import('../emulator/hostSimAdmin.js');
     let tls: import('../emulator/hostSimTls.js').HostSimTlsMaterial | undefined;
     if (values.tls) tls = (await import('../emulator/hostSimTls.js')).hostSimTls();
-    const opts = { port, host: values.host ?? '127.0.0.1', tmk: Buffer.from(tmkHex, 'hex'), faults, ...(tls ? { tls } : {}) };
+    const opts = {
+      port,
+      host: values.host ?? '127.0.0.1',
+      tmk: Buffer.from(tmkHex, 'hex'),
+      faults,
+      ...(tls ? { tls } : {}),
+    };
     let sim = await startHostSim(opts);
     let admin: Awaited<ReturnType<typeof startHostSimAdmin>>;
     // The admin channel is on port + 1; with --port 0 that one may be taken: pick another port.
