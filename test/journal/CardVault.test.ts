@@ -5,18 +5,8 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPosError } from '../../src/errors.js';
 import { CardVault, Journal, loadKeyFile } from '../../src/journal/index.js';
-import { ICC, PAN_A, PAN_B, purchaseFields, tempJournal } from './journalFixture.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isPosError(e) ? e.code : `not a PosError: ${String(e)}`;
-  }
-  return undefined;
-}
+import { codeOf, ICC, PAN_A, PAN_B, purchaseFields, tempJournal } from './journalFixture.js';
 
 const card = { pan: PAN_A, expiry: '3012', panSeq: '001', iccData: ICC };
 

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ManualClock } from '../../src/clock.js';
+import { isPosError } from '../../src/errors.js';
 import { Journal, type JournalOptions } from '../../src/journal/index.js';
 
 /** A journal in its own temp dir, with a manual clock; `cleanup()` closes and removes it. */
@@ -46,3 +47,13 @@ export const purchaseFields = {
   41: '12345678',
   49: '156',
 };
+
+/** The code of the PosError fn throws (or a marker when it throws something else). */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return isPosError(e) ? e.code : `not a PosError: ${String(e)}`;
+  }
+  return undefined;
+}

@@ -1,19 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPosError } from '../../src/errors.js';
 import type { NewAdvice } from '../../src/journal/index.js';
-import { ICC, PAN_A, PAN_B, purchaseFields, tempJournal } from './journalFixture.js';
+import { codeOf, ICC, PAN_A, PAN_B, purchaseFields, tempJournal } from './journalFixture.js';
 
 let fx: ReturnType<typeof tempJournal>;
 afterEach(() => fx?.cleanup());
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isPosError(e) ? e.code : `not a PosError: ${String(e)}`;
-  }
-  return undefined;
-}
 
 const advice = (amountMinor: number, pan = PAN_A): NewAdvice => ({
   amountMinor,

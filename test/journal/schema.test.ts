@@ -2,24 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isPosError } from '../../src/errors.js';
 import { Journal, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/journal/index.js';
-import { tempJournal } from './journalFixture.js';
+import { codeOf, tempJournal } from './journalFixture.js';
 
 let fx: ReturnType<typeof tempJournal>;
 afterEach(() => fx?.cleanup());
 
 function raw(path: string) {
   return new Database(path);
-}
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isPosError(e) ? e.code : `not a PosError: ${String(e)}`;
-  }
-  return undefined;
 }
 
 describe('journal schema and pragmas', () => {
