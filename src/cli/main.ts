@@ -22,6 +22,7 @@ const COMMANDS: Record<string, Loader> = {
   refund: () => import('./txnCommands.js').then((m) => m.refund),
   inquiry: () => import('./txnCommands.js').then((m) => m.inquiry),
   queue: () => import('./txnCommands.js').then((m) => m.queue),
+  settle: () => import('./txnCommands.js').then((m) => m.settle),
 };
 
 async function helpText(): Promise<string> {

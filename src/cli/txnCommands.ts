@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { callRuntime } from '../control/ControlClient.js';
 import { PosError } from '../errors.js';
 import { loadProfile } from '../profile/loadProfile.js';
+import type { SettlementResult } from '../settlement/settleBatch.js';
 import { formatAmount, parseAmount, type TxnResult } from '../txn/types.js';
 import { type CliCommand, type CliIo, ExitCode } from './command.js';
 import { formatResult } from './format.js';
@@ -165,5 +166,29 @@ posterm queue forward [--json]        forward everything now (reversals first, t
       );
     }
     return ExitCode.Ok;
+  },
+};
+
+export const settle: CliCommand = {
+  summary: 'forward everything owed, then settle the open batch (0500)',
+  usage: `posterm settle [--profile NAME|FILE] [--socket PATH] [--json]
+  Sends pending reversals and advices first and refuses to settle while any is left. Balanced:
+  the batch closes and the next one opens. Unbalanced: the batch stays open (batch upload is
+  not supported yet).`,
+  async run(argv, io) {
+    const { values } = parse(argv);
+    const r = await callRuntime<SettlementResult>(socketOf(values), 'settle');
+    if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
+    else {
+      const t = r.totals;
+      io.stdout.write(
+        `${r.outcome.toUpperCase()}: ${r.textEn} / ${r.textZh}${r.reason ? ` [${r.reason.code}]` : ''}\n` +
+          `  batch ${r.batch}: ${t.debitCount} sales ${formatAmount(t.debitAmountMinor)} CNY, ` +
+          `${t.creditCount} refunds ${formatAmount(t.creditAmountMinor)} CNY\n` +
+          `  forwarded first: ${r.forwarded.reversalsDone} reversal(s), ${r.forwarded.advicesDone} advice(s)\n` +
+          `  open batch now ${r.openBatch}\n`,
+      );
+    }
+    return r.outcome === 'balanced' ? ExitCode.Ok : ExitCode.Failed;
   },
 };

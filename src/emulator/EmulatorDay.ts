@@ -24,6 +24,8 @@ export interface DaySummary {
   reversed: number;
   advicesForwarded: number;
   ledgerAgrees: boolean;
+  /** Outcome of the end-of-day 0500. */
+  settlement?: string;
   problems: string[];
 }
 
@@ -137,11 +139,16 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
   );
 
   const summary = summarise(rt, sim, results, forwarded);
-  const totals = rt.journal.totals();
+  const settled = await rt.settle();
+  const totals = settled.totals;
   write(
-    `\nbatch ${totals.batch}: ${totals.debitCount} sales ${formatAmount(totals.debitAmountMinor)} CNY, ` +
-      `${totals.creditCount} refunds ${formatAmount(totals.creditAmountMinor)} CNY\n`,
+    `\nend of day, settlement of batch ${settled.batch}: ${totals.debitCount} sales ${formatAmount(totals.debitAmountMinor)} CNY, ` +
+      `${totals.creditCount} refunds ${formatAmount(totals.creditAmountMinor)} CNY: ${settled.textEn} / ${settled.textZh}; ` +
+      `batch ${settled.openBatch} open\n`,
   );
+  summary.settlement = settled.outcome;
+  if (settled.outcome !== 'balanced') summary.problems.push(`settlement ${settled.outcome}`);
+  summary.ledgerAgrees = summary.problems.length === 0;
   write(
     `day: ${summary.transactions} transactions, ${summary.approvedOnline} approved online, ` +
       `${summary.approvedOffline} offline, ${summary.declined} declined, ${summary.failed} failed, ` +

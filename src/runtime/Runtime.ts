@@ -20,6 +20,7 @@ import { loadKeyFile } from '../journal/loadKeyFile.js';
 import type { Logger } from '../log.js';
 import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
 import { ReaderDriver } from '../reader/ReaderDriver.js';
+import { type SettleDeps, type SettlementResult, settleBatch } from '../settlement/settleBatch.js';
 import { Forwarder } from '../txn/Forwarder.js';
 import { Lane } from '../txn/Lane.js';
 import type { CardReaderPort } from '../txn/ports.js';
@@ -54,6 +55,7 @@ export class Runtime {
   private control?: ControlServer;
   private stopped = false;
   private purgeTimer?: TimerHandle;
+  private readonly settleDeps: SettleDeps;
 
   private constructor(
     readonly profile: TerminalProfile,
@@ -68,6 +70,7 @@ export class Runtime {
     const lane = new Lane();
     const host = new SessionHostPort(session, link);
     this.forwarder = new Forwarder({ journal, host, lane, clock, log });
+    this.settleDeps = { profile, journal, host, lane, forwarder: this.forwarder, log };
     this.engine = new TxnEngine({
       profile,
       journal,
@@ -171,6 +174,11 @@ export class Runtime {
       log.info({ socket: profile.control.socket }, 'control socket ready');
     }
     return rt;
+  }
+
+  /** Forward everything owed, then settle the open batch (0500). */
+  settle(): Promise<SettlementResult> {
+    return settleBatch(this.settleDeps);
   }
 
   /** Store-and-forward queue as rows (masked). */

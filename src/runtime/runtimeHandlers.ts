@@ -33,6 +33,7 @@ export function runtimeHandlers(rt: Runtime): Record<string, ControlHandler> {
     inquiry: async () => rt.engine.inquiry(),
     'queue.list': async (p) => rt.queue(p.all === true),
     'queue.forward': async () => rt.forwarder.forwardAll(),
+    settle: async () => rt.settle(),
     status: async () => ({
       profile: rt.profile.name,
       signedOn: rt.session.signedOn,

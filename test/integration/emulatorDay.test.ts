@@ -25,6 +25,7 @@ describe("the emulator's day", () => {
       reversed: 1,
       advicesForwarded: 2,
       ledgerAgrees: true,
+      settlement: 'balanced',
     });
     expect(out).toContain('余额不足');
     expect(out).toContain('queue now empty');
