@@ -69,7 +69,8 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (isPosError(e)) {
       io.stderr.write(`posterm ${name}: ${e.code}: ${e.message}\n`);
-      return e.code.startsWith('CLI_') ? ExitCode.Usage : ExitCode.Failed;
+      if (e.code.startsWith('CLI_')) return ExitCode.Usage;
+      return /_(UNREACHABLE|UNAVAILABLE)$/.test(e.code) ? ExitCode.Unavailable : ExitCode.Failed;
     }
     throw e;
   }
