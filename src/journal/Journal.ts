@@ -85,21 +85,6 @@ export class Journal {
     }
   }
 
-  /**
-   * A commit whose loss on power failure is harmless: it reaches the WAL without an fsync of its
-   * own; the next synchronous = FULL commit makes it durable together with everything before it
-   * (the WAL is written in order).
-   */
-  private withoutSync<T>(fn: () => T): T {
-    const db = this.ctx.db;
-    db.pragma('synchronous = NORMAL');
-    try {
-      return fn();
-    } finally {
-      db.pragma('synchronous = FULL');
-    }
-  }
-
   close(): void {
     if (this.ctx.db.open) this.ctx.db.close();
   }
@@ -130,13 +115,9 @@ export class Journal {
   begin(txn: NewTxn): TxnRecord {
     return this.txns.begin(txn);
   }
-  /**
-   * When the request's bytes go out (right before the write). Once. Committed without its own
-   * fsync (see withoutSync): begin already armed the reversal, so losing this row to a power
-   * cut changes nothing; recovery reverses the request either way.
-   */
+  /** Commit when the request's bytes go out (right before the write). Once. */
   markSent(id: number): TxnRecord {
-    return this.withoutSync(() => this.txns.markSent(id));
+    return this.txns.markSent(id);
   }
   /** Abandons a request whose bytes never went out (e.g. the connection failed). */
   abort(id: number): TxnRecord {
@@ -157,12 +138,9 @@ export class Journal {
   recordTerminalAbort(id: number, answer?: Answer): TxnRecord {
     return this.txns.recordTerminalAbort(id, answer);
   }
-  /**
-   * Right before each 0400 goes out; counts the attempt. Without its own fsync: a lost attempt
-   * only means one more send of the same reversal, which the host answers 00 or 25.
-   */
+  /** Commit right before each 0400 goes out; counts the attempt. */
   reversalAttempt(id: number): TxnRecord {
-    return this.withoutSync(() => this.txns.reversalAttempt(id));
+    return this.txns.reversalAttempt(id);
   }
   /** The 0410 (or null: no answer). 00 / 25 finish the reversal; anything else keeps it pending. */
   reversalResult(id: number, responseCode: string | null): TxnRecord {
@@ -271,12 +249,9 @@ export class Journal {
   enqueueAdvice(input: NewAdvice): { txn: TxnRecord; advice: AdviceRecord } {
     return this.queue.enqueue(input);
   }
-  /**
-   * Before each send of the advice. Without its own fsync: if a power cut loses it, the advice
-   * is pending again and goes out with the same STAN and content; the host answers 94 at worst.
-   */
+  /** Commit before each send of the advice. */
   adviceAttempt(id: number): AdviceRecord {
-    return this.withoutSync(() => this.queue.attempt(id));
+    return this.queue.attempt(id);
   }
   /** The 0230 (or null: no answer). 00 / 94 finish it; other codes: refused after the fact. */
   adviceResult(id: number, answer: Answer | null): AdviceRecord {

@@ -1,4 +1,5 @@
 /** Adapts the host session to the transaction engine's HostPort. */
+import type { Clock } from '../clock.js';
 import type { HostLink } from '../host/HostLink.js';
 import type { HostSession } from '../host/HostSession.js';
 import type { IsoMessage } from '../iso8583/message.js';
@@ -10,6 +11,7 @@ export class SessionHostPort implements HostPort {
   constructor(
     private readonly session: HostSession,
     link: HostLink,
+    private readonly clock: Clock,
   ) {
     link.on('connected', () => {
       this.connected = true;
@@ -19,9 +21,23 @@ export class SessionHostPort implements HostPort {
     });
   }
 
+  /**
+   * hostMs is the time on the wire and at the host: the link's send and wait time less what the
+   * caller's onWritten hook took (the journal's "sent" mark is the terminal's own work).
+   */
   async send(msg: IsoMessage, opts: { onWritten?: () => void } = {}): Promise<HostAnswer> {
-    const res = await this.session.send(msg, { onWritten: opts.onWritten });
-    return { message: res.message, hostMs: res.timings.sendMs + res.timings.waitMs };
+    let hookMs = 0;
+    const onWritten = opts.onWritten;
+    const res = await this.session.send(msg, {
+      onWritten: onWritten
+        ? () => {
+            const t0 = this.clock.monotonic();
+            onWritten();
+            hookMs = this.clock.monotonic() - t0;
+          }
+        : undefined,
+    });
+    return { message: res.message, hostMs: Math.max(0, res.timings.sendMs + res.timings.waitMs - hookMs) };
   }
 
   isUp(): boolean {
