@@ -130,7 +130,8 @@ describe('online transactions against the host simulator', () => {
     w = await startWorld();
     const r = await w.rt.engine.inquiry();
     expect(r.outcome).toBe('approved');
-    expect(r.balance).toBeTruthy();
+    expect(r.balance).toMatch(/^\d{4}156C\d{12}$/);
+    agree(w);
   });
 
   it('host unreachable: an offline approval, forwarded as an advice once the host is back', async () => {
