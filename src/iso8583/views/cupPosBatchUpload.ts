@@ -5,7 +5,6 @@
 import type { IsoMessage } from '../message.js';
 import { Mti, NetworkManagementCode, TransactionType } from './cupPosConstants.js';
 import {
-  ansFixed,
   type BuildOptions,
   badValue,
   encodeField60,
@@ -13,9 +12,9 @@ import {
   type Field60,
   type FieldSpec,
   getFields,
-  nFixed,
   parseField60,
   putFields,
+  SPEC,
   withMacPlaceholder,
 } from './cupPosFields.js';
 import {
@@ -50,17 +49,8 @@ export interface BatchUploadResponse {
   field60?: Field60;
 }
 
-const REQUEST: readonly FieldSpec[] = [
-  { field: 11, key: 'stan', codec: nFixed(6), required: true },
-  { field: 41, key: 'terminalId', codec: ansFixed(8), required: true },
-  { field: 42, key: 'merchantId', codec: ansFixed(15), required: true },
-];
-const RESPONSE: readonly FieldSpec[] = [
-  { field: 11, key: 'stan', codec: nFixed(6), required: true },
-  { field: 39, key: 'responseCode', codec: ansFixed(2), required: true },
-  { field: 41, key: 'terminalId', codec: ansFixed(8), required: true },
-  { field: 42, key: 'merchantId', codec: ansFixed(15) },
-];
+const REQUEST: readonly FieldSpec[] = [SPEC.stan, SPEC.terminalId, SPEC.merchantId];
+const RESPONSE: readonly FieldSpec[] = [SPEC.stan, SPEC.responseCode, SPEC.terminalId, SPEC.merchantIdEchoed];
 
 function field60(batch: string, code: string): string {
   return encodeField60({ transactionType: TransactionType.Management, batch, networkManagementCode: code });

@@ -72,6 +72,22 @@ export interface FieldSpec {
   required?: boolean;
 }
 
+/** Field specs several views share: each cup-pos field defined once. */
+export const SPEC = {
+  stan: { field: 11, key: 'stan', codec: nFixed(6), required: true },
+  localTime: { field: 12, key: 'localTime', codec: nFixed(6) },
+  localDate: { field: 13, key: 'localDate', codec: nFixed(4) },
+  settlementDate: { field: 15, key: 'settlementDate', codec: nFixed(4) },
+  acquirerId: { field: 32, key: 'acquirerId', codec: nVar(11) },
+  rrn: { field: 37, key: 'rrn', codec: ansFixed(12) },
+  responseCode: { field: 39, key: 'responseCode', codec: ansFixed(2), required: true },
+  terminalId: { field: 41, key: 'terminalId', codec: ansFixed(8), required: true },
+  merchantId: { field: 42, key: 'merchantId', codec: ansFixed(15), required: true },
+  /** Responses may leave 42 out. */
+  merchantIdEchoed: { field: 42, key: 'merchantId', codec: ansFixed(15) },
+  currency: { field: 49, key: 'currency', codec: ansFixed(3) },
+} satisfies Record<string, FieldSpec>;
+
 /** Write the fields of `spec` from `obj` (absent optional properties are skipped). */
 export function putFields(fields: Fields, obj: object, spec: readonly FieldSpec[]): Fields {
   const o = obj as Record<string, unknown>;

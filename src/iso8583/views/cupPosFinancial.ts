@@ -36,6 +36,7 @@ import {
   parseField60,
   parseField61,
   putFields,
+  SPEC,
   track,
   withMacPlaceholder,
 } from './cupPosFields.js';
@@ -139,12 +140,7 @@ const CARD: readonly FieldSpec[] = [
   { field: 55, key: 'iccData', codec: hexVar(255) },
 ];
 const CARD_STORED = CARD.filter((s) => s.field !== 35 && s.field !== 36 && s.field !== 52 && s.field !== 53);
-const BASE: readonly FieldSpec[] = [
-  { field: 11, key: 'stan', codec: nFixed(6), required: true },
-  { field: 41, key: 'terminalId', codec: ansFixed(8), required: true },
-  { field: 42, key: 'merchantId', codec: ansFixed(15), required: true },
-  { field: 49, key: 'currency', codec: ansFixed(3) },
-];
+const BASE: readonly FieldSpec[] = [SPEC.stan, SPEC.terminalId, SPEC.merchantId, SPEC.currency];
 const AMOUNT: FieldSpec = { field: 4, key: 'amountMinor', codec: amount, required: true };
 
 function financialFields(

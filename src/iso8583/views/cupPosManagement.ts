@@ -19,10 +19,9 @@ import {
   getFields,
   hexToAscii,
   hexVar,
-  nFixed,
-  nVar,
   parseField60,
   putFields,
+  SPEC,
   withMacPlaceholder,
 } from './cupPosFields.js';
 import {
@@ -56,22 +55,18 @@ export interface ManagementResponseBase {
   field60?: Field60;
 }
 
-const REQUEST: readonly FieldSpec[] = [
-  { field: 11, key: 'stan', codec: nFixed(6), required: true },
-  { field: 41, key: 'terminalId', codec: ansFixed(8), required: true },
-  { field: 42, key: 'merchantId', codec: ansFixed(15), required: true },
-];
+const REQUEST: readonly FieldSpec[] = [SPEC.stan, SPEC.terminalId, SPEC.merchantId];
 const RESPONSE: readonly FieldSpec[] = [
-  { field: 11, key: 'stan', codec: nFixed(6), required: true },
-  { field: 12, key: 'localTime', codec: nFixed(6) },
-  { field: 13, key: 'localDate', codec: nFixed(4) },
-  { field: 15, key: 'settlementDate', codec: nFixed(4) },
-  { field: 32, key: 'acquirerId', codec: nVar(11) },
-  { field: 37, key: 'rrn', codec: ansFixed(12) },
-  { field: 39, key: 'responseCode', codec: ansFixed(2), required: true },
-  { field: 41, key: 'terminalId', codec: ansFixed(8), required: true },
-  { field: 42, key: 'merchantId', codec: ansFixed(15) },
-  { field: 49, key: 'currency', codec: ansFixed(3) },
+  SPEC.stan,
+  SPEC.localTime,
+  SPEC.localDate,
+  SPEC.settlementDate,
+  SPEC.acquirerId,
+  SPEC.rrn,
+  SPEC.responseCode,
+  SPEC.terminalId,
+  SPEC.merchantIdEchoed,
+  SPEC.currency,
 ];
 const OPERATOR: FieldSpec = { field: 63, key: 'operatorId', codec: ansVar(3) };
 
@@ -194,7 +189,7 @@ export interface SettlementResponse extends ManagementResponseBase {
   totals?: SettlementTotals;
 }
 
-const CURRENCY: FieldSpec = { field: 49, key: 'currency', codec: ansFixed(3) };
+const CURRENCY: FieldSpec = SPEC.currency;
 
 export function settlementRequestToMessage(req: SettlementRequest, opts?: BuildOptions): IsoMessage {
   const fields = requestFields(
