@@ -23,6 +23,7 @@ const COMMANDS: Record<string, Loader> = {
   inquiry: () => import('./txnCommands.js').then((m) => m.inquiry),
   queue: () => import('./txnCommands.js').then((m) => m.queue),
   settle: () => import('./txnCommands.js').then((m) => m.settle),
+  status: () => import('./txnCommands.js').then((m) => m.status),
 };
 
 async function helpText(): Promise<string> {

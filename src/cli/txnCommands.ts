@@ -192,3 +192,34 @@ export const settle: CliCommand = {
     return r.outcome === 'balanced' ? ExitCode.Ok : ExitCode.Failed;
   },
 };
+
+interface RuntimeStatus {
+  profile: string;
+  signedOn: boolean;
+  batch: string;
+  link: Record<string, number>;
+  pendingReversals: number;
+  queued: number;
+}
+
+export const status: CliCommand = {
+  summary: 'state of the running runtime: sign-on, batch, host link counters, what is owed',
+  usage: 'posterm status [--profile NAME|FILE] [--socket PATH] [--json]',
+  async run(argv, io) {
+    const { values } = parse(argv);
+    const s = await callRuntime<RuntimeStatus>(socketOf(values), 'status');
+    if (values.json) {
+      io.stdout.write(`${JSON.stringify(s)}\n`);
+    } else {
+      const link = Object.entries(s.link)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ');
+      io.stdout.write(
+        `profile ${s.profile}: ${s.signedOn ? 'signed on' : 'NOT signed on'}, batch ${s.batch}\n` +
+          `  owed to the host: ${s.pendingReversals} reversal(s), ${s.queued} advice(s)\n` +
+          `  host link: ${link}\n`,
+      );
+    }
+    return s.signedOn && s.pendingReversals === 0 ? ExitCode.Ok : ExitCode.Failed;
+  },
+};

@@ -56,6 +56,11 @@ describe('transaction commands', () => {
     expect(settled.code).toBe(0);
     expect(settled.out).toMatch(/^BALANCED: settled, balanced/);
     expect(settled.out).toMatch(/open batch now 000002/);
+    const st = await cli('status');
+    expect(st.code).toBe(0);
+    expect(st.out).toMatch(
+      /^profile emulator: signed on, batch 000002\n {2}owed to the host: 0 reversal\(s\), 0 advice\(s\)/,
+    );
   });
 
   it('bad input is a usage error; an absent runtime is reported with a hint', async () => {
