@@ -1,18 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import { CODEC_VECTORS, type CodecVector } from '../helpers/codecVectors.js';
 import { fakeIo } from './fakeIo.js';
 
-interface Vector {
-  name: string;
-  fields: Record<string, string>;
-  hex: string;
-}
-const vectors = (
-  JSON.parse(readFileSync(new URL('../fixtures/iso8583-cup-pos.json', import.meta.url), 'utf8')) as {
-    vectors: Vector[];
-  }
-).vectors;
+const vectors = CODEC_VECTORS;
+type Vector = CodecVector;
 const v1 = vectors[0];
 const v2 = vectors[1];
 const PAN = v1.fields['2'];

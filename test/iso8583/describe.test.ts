@@ -1,5 +1,3 @@
-/** describe() masking and layout; subfields() / joinSubfields(). */
-import { readFileSync } from 'node:fs';
 import { expect, describe as group, it } from 'vitest';
 import { isPosError } from '../../src/errors.js';
 import {
@@ -11,12 +9,9 @@ import {
   subfields,
   unpack,
 } from '../../src/iso8583/index.js';
+import { codecVector } from '../helpers/codecVectors.js';
 
-const v1 = (
-  JSON.parse(readFileSync(new URL('../fixtures/iso8583-cup-pos.json', import.meta.url), 'utf8')) as {
-    vectors: { hex: string }[];
-  }
-).vectors[0];
+const v1 = codecVector('v1_');
 const d = getDialect('cup-pos');
 const msg: IsoMessage = { ...unpack(d, Buffer.from(v1.hex, 'hex')) };
 msg.fields = { ...msg.fields, 52: '0123456789ABCDEF' };

@@ -1,19 +1,9 @@
-/**
- * Every codec error code, with the field and the byte offset (from the MTI) it names.
- * v1 layout: MTI 0-1, bitmap 2-9, f2 prefix 10 data 11-20, f3 21-23, f4 24-29, f11 30-32,
- * f14 33-34, f22 35-36, f25 37, f35 prefix 38 data 39-57, f41 58-65, f42 66-80, f49 81-83,
- * f55 prefix 84-85 data 86-150, f60 prefix 151-152 data 153-158, f64 159-166.
- */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { isPosError, type PosError } from '../../src/errors.js';
 import { getDialect, type IsoMessage, pack, unpack } from '../../src/iso8583/index.js';
+import { codecVector } from '../helpers/codecVectors.js';
 
-const v1 = (
-  JSON.parse(readFileSync(new URL('../fixtures/iso8583-cup-pos.json', import.meta.url), 'utf8')) as {
-    vectors: { hex: string; fields: Record<string, string> }[];
-  }
-).vectors[0];
+const v1 = codecVector('v1_');
 const d = getDialect('cup-pos');
 const bytes = () => Buffer.from(v1.hex, 'hex');
 const { t: mti, ...f } = v1.fields;

@@ -1,12 +1,3 @@
-/**
- * Whole-message properties (fast-check) through the public API, for both built-in dialects and
- * for small custom dialects covering every encoding x prefix kind:
- * - random valid messages round trip: unpack(pack(m)) == m and pack(unpack(b)) == b;
- * - random and mutated bytes (flip, truncate, extend, splice) give a valid message or a PosError
- *   with an ISO_ code, never anything else; a valid result re-packs to the same bytes when the
- *   input was canonical, and is stable (unpack(pack(x)) == x) always.
- */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isPosError } from '../../src/errors.js';
@@ -21,17 +12,9 @@ import {
   pack,
   unpack,
 } from '../../src/iso8583/index.js';
+import { CODEC_VECTORS } from '../helpers/codecVectors.js';
 
-interface Vector {
-  name: string;
-  fields: Record<string, string>;
-  hex: string;
-}
-const vectors = (
-  JSON.parse(readFileSync(new URL('../fixtures/iso8583-cup-pos.json', import.meta.url), 'utf8')) as {
-    vectors: Vector[];
-  }
-).vectors;
+const vectors = CODEC_VECTORS;
 
 // Deterministic runs (change the seed locally to explore more).
 fc.configureGlobal({ seed: 20261127 });

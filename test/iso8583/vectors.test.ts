@@ -1,28 +1,11 @@
-/**
- * The shared cup-pos vectors (copied to test/fixtures), byte for byte both ways, and field by
- * field: each breakdown part is what the codec writes for that field alone.
- */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { getDialect, pack, unpack } from '../../src/iso8583/index.js';
+import { CODEC_VECTORS, vectorMessage } from '../helpers/codecVectors.js';
 
-interface Vector {
-  name: string;
-  fields: Record<string, string>;
-  hex: string;
-  breakdown: { field: string; length_prefix_hex: string; data_hex: string }[];
-}
-const vectors = (
-  JSON.parse(readFileSync(new URL('../fixtures/iso8583-cup-pos.json', import.meta.url), 'utf8')) as {
-    vectors: Vector[];
-  }
-).vectors;
+const vectors = CODEC_VECTORS;
 const d = getDialect('cup-pos');
 
-function messageOf(v: Vector) {
-  const { t, ...fields } = v.fields;
-  return { mti: t, fields: Object.fromEntries(Object.entries(fields).map(([k, x]) => [Number(k), x])) };
-}
+const messageOf = vectorMessage;
 
 describe('cup-pos vectors', () => {
   it('has the three vectors', () => {

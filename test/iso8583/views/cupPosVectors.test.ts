@@ -1,5 +1,3 @@
-/** The shared cup-pos vectors v1, v2, v4: their field sets come out of the builders from typed input. */
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../../src/iso8583/message.js';
 import {
@@ -12,21 +10,9 @@ import {
   purchaseResponseToMessage,
   signOnRequestToMessage,
 } from '../../../src/iso8583/views/cupPos.js';
+import { codecVector, vectorMessage as toMessage } from '../../helpers/codecVectors.js';
 
-interface Vector {
-  name: string;
-  fields: Record<string, string>;
-}
-const vectors: Vector[] = JSON.parse(
-  readFileSync(new URL('../../fixtures/iso8583-cup-pos.json', import.meta.url), 'utf8'),
-).vectors;
-
-function vectorMessage(prefix: string): IsoMessage {
-  const v = vectors.find((x) => x.name.startsWith(prefix));
-  if (!v) throw new Error(`vector ${prefix} missing from the fixture`);
-  const { t, ...rest } = v.fields;
-  return { mti: t, fields: Object.fromEntries(Object.entries(rest).map(([k, val]) => [Number(k), val])) };
-}
+const vectorMessage = (prefix: string): IsoMessage => toMessage(codecVector(prefix));
 
 /** Field 64 is a placeholder in the vectors and in the views: compare presence, not value. */
 function withoutMacValue(m: IsoMessage): IsoMessage {
