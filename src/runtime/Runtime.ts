@@ -68,7 +68,7 @@ export class Runtime {
     private readonly clock: Clock,
   ) {
     const lane = new Lane();
-    const host = new SessionHostPort(session, link, clock);
+    const host = new SessionHostPort(session, clock);
     this.forwarder = new Forwarder({ journal, host, lane, clock, log });
     this.settleDeps = { profile, journal, host, lane, forwarder: this.forwarder, log };
     this.engine = new TxnEngine({

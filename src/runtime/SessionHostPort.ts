@@ -1,25 +1,14 @@
 /** Adapts the host session to the transaction engine's HostPort. */
 import type { Clock } from '../clock.js';
-import type { HostLink } from '../host/HostLink.js';
 import type { HostSession } from '../host/HostSession.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import type { HostAnswer, HostPort } from '../txn/ports.js';
 
 export class SessionHostPort implements HostPort {
-  private connected = false;
-
   constructor(
     private readonly session: HostSession,
-    link: HostLink,
     private readonly clock: Clock,
-  ) {
-    link.on('connected', () => {
-      this.connected = true;
-    });
-    link.on('disconnected', () => {
-      this.connected = false;
-    });
-  }
+  ) {}
 
   /**
    * hostMs is the time on the wire and at the host: the link's send and wait time less what the
@@ -38,9 +27,5 @@ export class SessionHostPort implements HostPort {
         : undefined,
     });
     return { message: res.message, hostMs: Math.max(0, res.timings.sendMs + res.timings.waitMs - hookMs) };
-  }
-
-  isUp(): boolean {
-    return this.connected;
   }
 }

@@ -45,6 +45,4 @@ export interface HostAnswer {
  */
 export interface HostPort {
   send(msg: IsoMessage, opts?: { onWritten?: () => void }): Promise<HostAnswer>;
-  /** True while a connection is believed usable (for the forwarder). */
-  isUp(): boolean;
 }

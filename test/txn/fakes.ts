@@ -38,7 +38,6 @@ export class FakeHost implements HostPort {
   sent: IsoMessage[] = [];
   script: Script[] = [];
   fallback: Script = approve;
-  up = true;
   async send(msg: IsoMessage, opts?: { onWritten?: () => void }): Promise<HostAnswer> {
     const step = this.script.shift() ?? this.fallback;
     const out = step(msg);
@@ -59,9 +58,6 @@ export class FakeHost implements HostPort {
     opts?.onWritten?.();
     this.sent.push(msg);
     return { message: out, hostMs: 1 };
-  }
-  isUp(): boolean {
-    return this.up;
   }
 }
 
