@@ -10,6 +10,9 @@ import { startVirtualReader, type VirtualReaderServer } from '../../src/emulator
 import { isPosError } from '../../src/errors.js';
 import { parseTlv } from '../../src/iso8583/tlv.js';
 import { ReaderDriver } from '../../src/reader/ReaderDriver.js';
+import { describeWithTool } from '../helpers/systemTool.js';
+
+const describeWithSocat = describeWithTool('socat', 'apt-get install socat');
 
 let dir: string;
 let n = 0;
@@ -56,7 +59,7 @@ async function rejection(p: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-describe('reader over a pseudo-terminal', () => {
+describeWithSocat('reader over a pseudo-terminal', () => {
   it('info: ping, firmware version, serial number', async () => {
     const { driver } = await setup();
     expect(driver.firmware).toBe('NEO v2.00.14 VIRTUAL');

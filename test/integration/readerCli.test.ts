@@ -8,6 +8,9 @@ import { main } from '../../src/cli/main.js';
 import { runReaderSim } from '../../src/cli/readerSim.js';
 import { TEST_CARDS } from '../../src/emulator/VirtualReaderCards.js';
 import { startVirtualReader, type VirtualReaderServer } from '../../src/emulator/VirtualReaderServer.js';
+import { describeWithTool } from '../helpers/systemTool.js';
+
+const describeWithSocat = describeWithTool('socat', 'apt-get install socat');
 
 function io() {
   const stdout = new PassThrough();
@@ -73,7 +76,7 @@ describe('posterm reader', () => {
   });
 });
 
-describe('posterm reader-sim', () => {
+describeWithSocat('posterm reader-sim on a pty', () => {
   it('prints its path, serves a reader, takes stdin commands, stops on abort', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'posterm-readersim-'));
     const link = join(dir, 'tty');
@@ -104,7 +107,9 @@ describe('posterm reader-sim', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   }, 20_000);
+});
 
+describe('posterm reader-sim', () => {
   it('refuses unknown faults and cards with coded errors', async () => {
     const c = io();
     expect(await main(['reader-sim', '--tcp', '0', '--faults', 'gremlins'], c.io)).toBe(1);
