@@ -1,4 +1,6 @@
 /** Human-readable output of transaction results and queue items (masked by construction). */
+import { isPosError } from '../errors.js';
+import { balanceOf } from '../iso8583/views/cupPosBalance.js';
 import type { TxnResult } from '../txn/types.js';
 import { formatAmount } from '../txn/types.js';
 
@@ -20,7 +22,7 @@ export function formatResult(r: TxnResult): string {
     r.batch && `batch ${r.batch}`,
   ].filter(Boolean);
   if (refs.length) lines.push(`  ${refs.join('  ')}`);
-  if (r.balance) lines.push(`  balance  ${r.balance}`);
+  if (r.balance) lines.push(`  balance  ${formatBalance(r.balance)}`);
   if (r.reversalPending)
     lines.push(`  reversal pending (reason ${r.reversalPending.reason}): sent before the next transaction`);
   const t = r.timings;
@@ -31,4 +33,17 @@ export function formatResult(r: TxnResult): string {
   ].filter(Boolean);
   if (times.length) lines.push(`  timings  ${times.join(', ')}`);
   return lines.join('\n');
+}
+
+/** Field 54 as money ("12345.67 CNY"); an answer that is not the usual layout is shown raw. */
+function formatBalance(f54: string): string {
+  try {
+    const b = balanceOf(f54);
+    const sign = b.amountMinor < 0 ? '-' : '';
+    const cur = b.currency === '156' ? 'CNY' : b.currency;
+    return `${sign}${formatAmount(Math.abs(b.amountMinor))} ${cur}`;
+  } catch (e) {
+    if (!isPosError(e)) throw e;
+    return `${f54} (raw field 54)`;
+  }
 }

@@ -3,6 +3,7 @@
  * meet typed requests and responses. Builders return IsoMessage; field 64 gets a placeholder the
  * caller replaces with the MAC of the packed message (crypto applyMac).
  */
+export * from './cupPosBalance.js';
 export * from './cupPosBatchUpload.js';
 export * from './cupPosConstants.js';
 export {
