@@ -172,9 +172,10 @@ posterm queue forward [--json]        forward everything now (reversals first, t
 export const settle: CliCommand = {
   summary: 'forward everything owed, then settle the open batch (0500)',
   usage: `posterm settle [--profile NAME|FILE] [--socket PATH] [--json]
-  Sends pending reversals and advices first and refuses to settle while any is left. Balanced:
-  the batch closes and the next one opens. Unbalanced: the batch stays open (batch upload is
-  not supported yet).`,
+  Sends pending reversals and advices first and refuses to settle while any is left. Batches
+  left unsettled are settled first, each under its own number. Balanced: the batch closes and
+  the next one opens. Unbalanced: the batch is uploaded (0320) and then closes; an interrupted
+  upload resumes on the next settle.`,
   async run(argv, io) {
     const { values } = parse(argv);
     const r = await callRuntime<SettlementResult>(socketOf(values), 'settle');
@@ -186,10 +187,14 @@ export const settle: CliCommand = {
           `  batch ${r.batch}: ${t.debitCount} sales ${formatAmount(t.debitAmountMinor)} CNY, ` +
           `${t.creditCount} refunds ${formatAmount(t.creditAmountMinor)} CNY\n` +
           `  forwarded first: ${r.forwarded.reversalsDone} reversal(s), ${r.forwarded.advicesDone} advice(s)\n` +
+          (r.uploaded
+            ? `  batch upload: ${r.uploaded.entries} entries in ${r.uploaded.messages} message(s)\n`
+            : '') +
+          (r.earlier ?? []).map((e) => `  earlier batch ${e.batch}: ${e.outcome.toUpperCase()}\n`).join('') +
           `  open batch now ${r.openBatch}\n`,
       );
     }
-    return r.outcome === 'balanced' ? ExitCode.Ok : ExitCode.Failed;
+    return r.outcome === 'balanced' || r.outcome === 'uploaded' ? ExitCode.Ok : ExitCode.Failed;
   },
 };
 

@@ -3,7 +3,8 @@
  * the virtual reader and the real runtime, through a merchant's day: sales on every kind of
  * card, declines, a host that does not answer (reversal), a void and a refund, a network outage
  * with offline sales forwarded when it comes back, and at the end a check that the host's
- * ledger and the terminal's journal agree.
+ * ledger and the terminal's journal agree; the host finds the end-of-day totals unbalanced, so
+ * the terminal uploads the batch before it closes.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -139,6 +140,8 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
   );
 
   const summary = summarise(rt, sim, results, forwarded);
+  // the host finds the totals differ (fault `unbalanced`): the terminal uploads the batch
+  sim.setFaults('unbalanced*1');
   const settled = await rt.settle();
   const totals = settled.totals;
   write(
@@ -147,7 +150,9 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
       `batch ${settled.openBatch} open\n`,
   );
   summary.settlement = settled.outcome;
-  if (settled.outcome !== 'balanced') summary.problems.push(`settlement ${settled.outcome}`);
+  if (settled.outcome !== 'uploaded') summary.problems.push(`settlement ${settled.outcome}`);
+  if (settled.uploaded)
+    write(`batch upload: ${settled.uploaded.entries} entries in ${settled.uploaded.messages} message(s)\n`);
   summary.ledgerAgrees = summary.problems.length === 0;
   write(
     `day: ${summary.transactions} transactions, ${summary.approvedOnline} approved online, ` +

@@ -3,7 +3,8 @@
  * faults to requests and connections as they come.
  *
  * Syntax: a comma-separated list of `KIND[:MS][@MTI][*N]`, e.g. `delay:200,bad-mac@0200,no-answer*2`.
- * - KIND: delay:MS, late:MS, no-answer, bad-mac, disconnect-mid, sign-on-again, drop-connect.
+ * - KIND: delay:MS, late:MS, no-answer, bad-mac, disconnect-mid, sign-on-again, drop-connect,
+ *   unbalanced (the next 0510 answers reconciliation 2 whatever the totals: a batch upload follows).
  * - `@MTI` limits the fault to requests with that MTI (four digits); not for drop-connect.
  * - `*N` limits it to the next N matching requests (connections for drop-connect); without it
  *   the fault applies to every matching request until the list is replaced.
@@ -17,7 +18,8 @@ export type FaultKind =
   | 'bad-mac'
   | 'disconnect-mid'
   | 'sign-on-again'
-  | 'drop-connect';
+  | 'drop-connect'
+  | 'unbalanced';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -37,6 +39,7 @@ const KINDS: readonly FaultKind[] = [
   'disconnect-mid',
   'sign-on-again',
   'drop-connect',
+  'unbalanced',
 ];
 const TIMED: readonly FaultKind[] = ['delay', 'late'];
 
@@ -129,6 +132,14 @@ export class FaultSet {
     return true;
   }
 
+  /** True (and one use consumed) when this 0500 must be answered unbalanced. */
+  takeUnbalanced(mti: string): boolean {
+    const f = this.list.find((x) => x.kind === 'unbalanced' && (x.mti === undefined || x.mti === mti));
+    if (!f || mti !== '0500') return false;
+    this.take(f);
+    return true;
+  }
+
   /** The faults for one request of this MTI; each matching spec is consumed once. */
   forRequest(mti: string): RequestFaults {
     const out: RequestFaults = {
@@ -141,7 +152,8 @@ export class FaultSet {
       fired: [],
     };
     for (const f of [...this.list]) {
-      if (f.kind === 'drop-connect' || (f.mti !== undefined && f.mti !== mti)) continue;
+      if (f.kind === 'drop-connect' || f.kind === 'unbalanced' || (f.mti !== undefined && f.mti !== mti))
+        continue;
       out.fired.push(formatFault(f));
       switch (f.kind) {
         case 'delay':

@@ -6,6 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { buildSignOnKeys } from '../iso8583/crypto/index.js';
 import type { IsoMessage } from '../iso8583/message.js';
+import { parseBatchUploadEntries } from '../iso8583/views/cupPos.js';
+import { maskPan } from '../mask.js';
 import { macValid } from './hostCodec.js';
 import { decideFinancial, type FinancialContext, FormatError } from './hostFinancial.js';
 import type { HostLedger } from './hostLedger.js';
@@ -23,6 +25,8 @@ export interface HostHandlerOptions {
   acquirerId?: string;
   /** Balance an inquiry returns, fen. */
   balance?: number;
+  /** Asked on each 0500: true answers reconciliation 2 whatever the totals (fault `unbalanced`). */
+  forceUnbalanced?: () => boolean;
 }
 
 /** A response to send; `mak` set when it must carry a field-64 MAC. */
@@ -47,6 +51,8 @@ export class HostHandler {
   private readonly acquirerId: string;
   private readonly rrnPrefix: string;
   private rrnSeq = 0;
+  /** Batch number the 0810 hands in 60.2 instead of echoing the terminal's. */
+  signOnBatch: string | undefined;
 
   constructor(private readonly opts: HostHandlerOptions) {
     this.acquirerId = opts.acquirerId ?? '48020000';
@@ -148,7 +154,9 @@ export class HostHandler {
       const mak = randomBytes(16);
       this.keys.set(terminalId, { pik, mak });
       const f62 = buildSignOnKeys(this.opts.tmk, pik, mak).toString('hex').toUpperCase();
-      return reply('00', { 32: this.acquirerId, 37: this.nextRrn(), 62: f62 }, 'sign-on');
+      const extra: Record<number, string> = { 32: this.acquirerId, 37: this.nextRrn(), 62: f62 };
+      if (this.signOnBatch) extra[60] = f60.slice(0, 2) + this.signOnBatch + f60.slice(8);
+      return reply('00', extra, 'sign-on');
     }
     if (code === '951') {
       const rrns = Buffer.from(req.fields[62] ?? '', 'hex').toString('latin1');
@@ -178,7 +186,8 @@ export class HostHandler {
     const batch = f60.slice(2, 8);
     const t = this.opts.ledger.totals(terminalId, batch);
     const mine = `${String(t.debitAmount).padStart(12, '0')}${String(t.debitCount).padStart(3, '0')}${String(t.creditAmount).padStart(12, '0')}${String(t.creditCount).padStart(3, '0')}`;
-    const balanced = f48.slice(0, 30) === mine;
+    const forced = this.opts.forceUnbalanced?.() ?? false;
+    const balanced = f48.slice(0, 30) === mine && !forced;
     if (balanced) this.opts.ledger.markSettled(terminalId, batch, this.opts.now());
     return reply(
       '00',
@@ -187,12 +196,38 @@ export class HostHandler {
     );
   }
 
+  /**
+   * 0320 entries (60.3 201) are recorded by STAN (a resent one replaces itself); the end message
+   * (202) settles the batch when its total count is the number of entries received, else 95.
+   */
   private batchUpload(req: IsoMessage, terminalId: string, reply: ReplyFn): HostReply {
     const f60 = req.fields[60] ?? '';
     if (!/^\d{11,17}$/.test(f60)) throw new FormatError(60);
+    const batch = f60.slice(2, 8);
     const code = f60.slice(8, 11);
-    if (code === '202') this.opts.ledger.markSettled(terminalId, f60.slice(2, 8), this.opts.now());
-    return reply('00', {}, code === '202' ? 'batch upload end' : 'batch upload');
+    const { ledger } = this.opts;
+    if (code === '202') {
+      const f48 = req.fields[48] ?? '';
+      if (!/^\d{4}$/.test(f48)) throw new FormatError(48);
+      const received = ledger.uploaded(terminalId, batch).length;
+      if (Number(f48) !== received)
+        return reply('95', {}, `batch upload end: ${f48} announced, ${received} received`);
+      ledger.markSettled(terminalId, batch, this.opts.now());
+      return reply('00', {}, 'batch upload end');
+    }
+    if (code !== '201') return reply('12', {}, `batch upload code ${code}`);
+    let entries: ReturnType<typeof parseBatchUploadEntries>;
+    try {
+      entries = parseBatchUploadEntries(req.fields[48]);
+    } catch {
+      throw new FormatError(48);
+    }
+    ledger.recordUpload(
+      terminalId,
+      batch,
+      entries.map((e) => ({ stan: e.stan, amount: e.amountMinor, maskedPan: maskPan(e.pan) })),
+    );
+    return reply('00', {}, 'batch upload');
   }
 
   private settlementDate(): string {

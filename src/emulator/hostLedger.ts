@@ -28,6 +28,13 @@ export interface LedgerEntry {
   originalRrn?: string;
 }
 
+/** One transaction a terminal uploaded (0320) for an unbalanced batch; masked PAN only. */
+export interface UploadedEntry {
+  stan: string;
+  amount: number;
+  maskedPan: string;
+}
+
 export interface BatchTotals {
   debitAmount: number;
   debitCount: number;
@@ -40,6 +47,8 @@ export class HostLedger {
   private readonly byRrn = new Map<string, LedgerEntry>();
   /** `${terminalId}/${batch}` -> host time the batch settled. */
   private readonly settled = new Map<string, number>();
+  /** `${terminalId}/${batch}` -> batch upload entries by STAN (a resent entry replaces itself). */
+  private readonly uploads = new Map<string, Map<string, UploadedEntry>>();
 
   add(entry: LedgerEntry): LedgerEntry {
     let list = this.byTerminal.get(entry.terminalId);
@@ -96,5 +105,22 @@ export class HostLedger {
 
   settledAt(terminalId: string, batch: string): number | undefined {
     return this.settled.get(`${terminalId}/${batch}`);
+  }
+
+  /** Records batch upload entries; the same STAN again replaces itself (a resumed upload). */
+  recordUpload(terminalId: string, batch: string, entries: readonly UploadedEntry[]): void {
+    const key = `${terminalId}/${batch}`;
+    let m = this.uploads.get(key);
+    if (!m) {
+      m = new Map();
+      this.uploads.set(key, m);
+    }
+    for (const e of entries) m.set(e.stan, { ...e });
+  }
+
+  /** Batch upload entries received for a batch, in STAN order (copies). */
+  uploaded(terminalId: string, batch: string): UploadedEntry[] {
+    const m = this.uploads.get(`${terminalId}/${batch}`);
+    return m ? [...m.values()].sort((a, b) => a.stan.localeCompare(b.stan)).map((e) => ({ ...e })) : [];
   }
 }

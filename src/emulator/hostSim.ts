@@ -21,7 +21,7 @@ import { responseCodeText } from '../iso8583/views/cupPos.js';
 import { corruptMac, packBody, salvageRequest, unpackBody } from './hostCodec.js';
 import { FaultSet, type FaultSpec, parseFaults } from './hostFaults.js';
 import { HostHandler } from './hostHandler.js';
-import { HostLedger, type LedgerEntry } from './hostLedger.js';
+import { HostLedger, type LedgerEntry, type UploadedEntry } from './hostLedger.js';
 
 export interface HostSimLogger {
   info(obj: object, msg?: string): void;
@@ -76,8 +76,14 @@ export interface HostSim {
   readonly port: number;
   close(): Promise<void>;
   setFaults(list: FaultSpec[] | string): void;
+  /** From now on the 0810 hands this batch number in 60.2 (undefined: echo the terminal's). */
+  setSignOnBatch(batch: string | undefined): void;
   readonly faults: FaultSpec[];
   ledger(terminalId?: string): LedgerEntry[];
+  /** Batch upload entries received for a batch (masked PANs), in STAN order. */
+  uploads(terminalId: string, batch: string): UploadedEntry[];
+  /** Host time the batch settled (balanced 0500 or batch upload end), if it did. */
+  settledAt(terminalId: string, batch: string): number | undefined;
   readonly stats: Readonly<HostSimStats>;
   on(event: string, listener: (payload: Record<string, unknown>) => void): this;
   once(event: string, listener: (payload: Record<string, unknown>) => void): this;
@@ -118,6 +124,7 @@ class HostSimServer extends EventEmitter implements HostSim {
       tmk: opts.tmk,
       ledger: this.ledgerStore,
       now: () => this.clock.now(),
+      forceUnbalanced: () => this.faultSet.takeUnbalanced('0500'),
       ...(opts.acquirerId ? { acquirerId: opts.acquirerId } : {}),
       ...(opts.balance !== undefined ? { balance: opts.balance } : {}),
     });
@@ -150,12 +157,26 @@ class HostSimServer extends EventEmitter implements HostSim {
     this.faultSet.set(typeof list === 'string' ? parseFaults(list) : list);
   }
 
+  setSignOnBatch(batch: string | undefined): void {
+    if (batch !== undefined && !/^\d{6}$/.test(batch))
+      throw new PosError('EMU_BAD_BATCH', 'batch must be 6 digits', { key: 'batch' });
+    this.handler.signOnBatch = batch;
+  }
+
   get faults(): FaultSpec[] {
     return this.faultSet.active;
   }
 
   ledger(terminalId?: string): LedgerEntry[] {
     return this.ledgerStore.entries(terminalId);
+  }
+
+  uploads(terminalId: string, batch: string): UploadedEntry[] {
+    return this.ledgerStore.uploaded(terminalId, batch);
+  }
+
+  settledAt(terminalId: string, batch: string): number | undefined {
+    return this.ledgerStore.settledAt(terminalId, batch);
   }
 
   async close(): Promise<void> {

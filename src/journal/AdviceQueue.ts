@@ -1,5 +1,6 @@
 import { PosError } from '../errors.js';
 import { maskPan } from '../mask.js';
+import type { BatchStore } from './BatchStore.js';
 import { checkCardData } from './CardVault.js';
 import type { Counters } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
@@ -36,6 +37,7 @@ export class AdviceQueue {
   constructor(
     private readonly ctx: JournalContext,
     private readonly counters: Counters,
+    private readonly batches?: BatchStore,
   ) {}
 
   /**
@@ -139,6 +141,8 @@ export class AdviceQueue {
           t.wallMs,
           t.monoMs,
         );
+      // an offline sale counts in its batch: a batch upload may need its PAN until the batch closes
+      this.batches?.keepPanInTxn(txn.id, next.batch, card.pan);
       return { txn, advice };
     });
   }

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock.js';
 import { PosError } from '../errors.js';
 import { AdviceQueue } from './AdviceQueue.js';
+import { BatchStore } from './BatchStore.js';
 import { CardVault } from './CardVault.js';
 import { Counters } from './Counters.js';
 import { JournalContext, toJournalError } from './JournalContext.js';
@@ -12,6 +13,8 @@ import type {
   AdviceRecord,
   AdviceState,
   Answer,
+  BatchInfo,
+  BatchState,
   BatchTotals,
   ForwardItem,
   NewAdvice,
@@ -23,6 +26,7 @@ import type {
   StoredRequest,
   TxnFilter,
   TxnRecord,
+  UploadEntry,
 } from './types.js';
 
 export interface JournalOptions {
@@ -47,14 +51,16 @@ export class Journal {
   private readonly counters: Counters;
   private readonly queue: AdviceQueue;
   private readonly txns: TxnStateMachine;
+  private readonly batches: BatchStore;
   private readonly reversalLimit: number;
   private readonly adviceLimit: number;
 
   private constructor(db: Database.Database, opts: JournalOptions) {
     this.ctx = new JournalContext(db, new CardVault(opts.key), opts.clock ?? systemClock);
     this.counters = new Counters(this.ctx);
-    this.queue = new AdviceQueue(this.ctx, this.counters);
-    this.txns = new TxnStateMachine(this.ctx, this.counters, this.queue);
+    this.batches = new BatchStore(this.ctx);
+    this.queue = new AdviceQueue(this.ctx, this.counters, this.batches);
+    this.txns = new TxnStateMachine(this.ctx, this.counters, this.queue, this.batches);
     this.reversalLimit = opts.reversalAttemptLimit ?? 3;
     this.adviceLimit = opts.adviceAttemptLimit ?? 3;
   }
@@ -100,9 +106,50 @@ export class Journal {
   setBatch(batch: string): void {
     this.counters.setBatch(batch);
   }
-  /** Moves to the next batch (after settlement) and returns its number. */
-  closeBatch(): string {
-    return this.counters.closeBatch();
+  /**
+   * Closes a batch (after a balanced settlement or a finished batch upload) and erases its
+   * batch-upload PANs in the same commit. Closing the open batch opens the next one: the number
+   * the host handed meanwhile (hostBatch), else the next number. Returns the batch now open.
+   */
+  closeBatch(batch: string = this.currentBatch()): string {
+    return this.batches.close(batch);
+  }
+  /**
+   * A batch number the host handed in an 0810 (60.2): taken at once when the open batch has no
+   * transaction; otherwise kept until that batch closes, so its sales settle under their own number.
+   */
+  hostBatch(batch: string): 'same' | 'switched' | 'deferred' {
+    return this.batches.hostBatch(batch);
+  }
+  /** The host's batch number waiting for the open batch to close, if any. */
+  pendingHostBatch(): string | undefined {
+    return this.batches.pendingHostBatch();
+  }
+
+  // ---- settlement and batch upload ----
+
+  /** Batches not settled yet, oldest first; the open batch is always the last one. */
+  unsettledBatches(): BatchInfo[] {
+    return this.batches.unsettled();
+  }
+  batchState(batch: string): BatchState {
+    return this.batches.state(batch);
+  }
+  /** Commit right before each 0500 goes out (state 'settling'; refused once uploading or closed). */
+  settlementAttempt(batch: string): void {
+    this.batches.settlementAttempt(batch);
+  }
+  /** The 0510 answered reconciliation 2: a batch upload of `total` entries is due. */
+  uploadDue(batch: string, reconciliation: string, total: number): void {
+    this.batches.uploadDue(batch, reconciliation, total);
+  }
+  /** What the batch upload carries: the counted transactions, PANs decrypted (never log them). */
+  uploadEntries(batch: string): UploadEntry[] {
+    return this.batches.uploadEntries(batch);
+  }
+  /** Commit after each 0330 00: these entries need not be sent again. */
+  markUploaded(txnIds: readonly number[]): void {
+    this.batches.markUploaded(txnIds);
   }
 
   // ---- transactions ----
@@ -221,26 +268,7 @@ export class Journal {
    * voided (offline sales refused by the host are out); credits are approved refunds.
    */
   totals(batch: string = this.currentBatch()): BatchTotals {
-    return this.ctx.guard(() => {
-      const r = this.ctx
-        .stmt(
-          `SELECT
-             sum(kind IN ('purchase', 'offline-sale') AND state IN ('approved', 'offline-approved') AND voided = 0) AS dn,
-             sum(CASE WHEN kind IN ('purchase', 'offline-sale') AND state IN ('approved', 'offline-approved')
-               AND voided = 0 THEN amount_minor ELSE 0 END) AS da,
-             sum(kind = 'refund' AND state = 'approved') AS cn,
-             sum(CASE WHEN kind = 'refund' AND state = 'approved' THEN amount_minor ELSE 0 END) AS ca
-           FROM txns WHERE batch = ?`,
-        )
-        .get(batch) as { dn: number | null; da: number | null; cn: number | null; ca: number | null };
-      return {
-        batch,
-        debitCount: r.dn ?? 0,
-        debitAmountMinor: r.da ?? 0,
-        creditCount: r.cn ?? 0,
-        creditAmountMinor: r.ca ?? 0,
-      };
-    });
+    return this.ctx.guard(() => this.batches.totalsInTxn(batch));
   }
 
   // ---- store-and-forward ----
@@ -291,9 +319,10 @@ export class Journal {
 
   /**
    * Deletes the encrypted card data of every finished transaction and advice (only the masked
-   * PAN stays), then checkpoints and truncates the WAL so nothing lingers in it.
+   * PAN stays) and the batch-upload PANs of closed batches (those of open batches stay until
+   * they close), then checkpoints and truncates the WAL so nothing lingers in it.
    */
-  purge(): { txns: number; advices: number; walTruncated: boolean } {
+  purge(): { txns: number; advices: number; uploadCards: number; walTruncated: boolean } {
     const counts = this.ctx.atomic(() => ({
       txns: this.ctx
         .stmt(
@@ -306,6 +335,8 @@ export class Journal {
           `UPDATE advices SET card_blob = NULL WHERE card_blob IS NOT NULL AND state IN ('done', 'refused')`,
         )
         .run().changes,
+      // batch-upload PANs stay until their batch closes (or the transaction no longer counts)
+      uploadCards: this.batches.purgeInTxn(),
     }));
     const cp = this.ctx.guard(
       () => this.ctx.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number; log: number }[],

@@ -1,6 +1,7 @@
 import { PosError } from '../errors.js';
 import { maskPan } from '../mask.js';
 import type { AdviceQueue } from './AdviceQueue.js';
+import type { BatchStore } from './BatchStore.js';
 import { checkCardData } from './CardVault.js';
 import type { Counters } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
@@ -39,6 +40,7 @@ export class TxnStateMachine {
     private readonly ctx: JournalContext,
     private readonly counters: Counters,
     private readonly queue: AdviceQueue,
+    private readonly batches?: BatchStore,
   ) {}
 
   /**
@@ -144,6 +146,10 @@ export class TxnStateMachine {
       if (row.state !== 'sent') return false;
       const approved = code === '00';
       const t = stepNow(this.ctx.clock);
+      // a batch upload may need the PAN of an approved sale or refund until its batch closes
+      if (approved && (row.kind === 'purchase' || row.kind === 'refund')) {
+        this.batches?.keepPanOfTxnInTxn(id, row.batch);
+      }
       this.ctx
         .stmt(
           `UPDATE txns SET state = ?, response_code = ?, rrn = ?, auth_code = ?, last_result = ?,

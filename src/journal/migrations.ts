@@ -73,6 +73,44 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX advices_open ON advices (state) WHERE state IN ('pending', 'sent');
     `,
   },
+  {
+    // Batches and batch upload (issue 8 items 9-11). Numbered 3 so that a parallel version 2 can
+    // land first; the numbers only need to stay increasing.
+    version: 3,
+    sql: `
+      -- host_batch: a batch number the host handed in an 0810 while the open batch had
+      -- transactions; taken when that batch closes (0 = none).
+      INSERT INTO counters (name, value) VALUES ('host_batch', 0);
+
+      -- One row per batch number the terminal has settled or is settling. A batch with no row
+      -- is open. state: 'settling' (0500 committed before it went out), 'uploading' (0510 said 2:
+      -- batch upload due), 'closed'.
+      CREATE TABLE batches (
+        batch            TEXT PRIMARY KEY,
+        state            TEXT NOT NULL,
+        settle_attempts  INTEGER NOT NULL DEFAULT 0,
+        reconciliation   TEXT,
+        upload_total     INTEGER,
+        ${step('settle')}, ${step('closed')}
+      ) WITHOUT ROWID;
+      -- Journals from before this version kept no batch state: every batch but the open one is
+      -- taken as closed (those releases only moved on after a balanced settlement or a host switch).
+      INSERT INTO batches (batch, state)
+        SELECT DISTINCT batch, 'closed' FROM txns
+        WHERE batch <> (SELECT printf('%06d', value) FROM counters WHERE name = 'batch');
+
+      -- What a batch upload (0320) needs of an approved transaction: its PAN, sealed with the
+      -- card vault (AAD 'upload:<txn id>'), kept until the batch closes; uploaded = 1 once an
+      -- 0330 acknowledged the message that carried it.
+      CREATE TABLE batch_cards (
+        txn_id    INTEGER PRIMARY KEY REFERENCES txns (id),
+        batch     TEXT NOT NULL,
+        pan_blob  BLOB NOT NULL,
+        uploaded  INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX batch_cards_batch ON batch_cards (batch);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

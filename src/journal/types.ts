@@ -209,3 +209,27 @@ export interface RecoveryReport {
   /** advices that were in flight, back to pending */
   advicesRequeued: number[];
 }
+
+/** A batch's settlement state: no row yet = 'open'. */
+export type BatchState = 'open' | 'settling' | 'uploading' | 'closed';
+
+export interface BatchInfo {
+  batch: string;
+  state: BatchState;
+  /** the batch new transactions go into */
+  current: boolean;
+  totals: BatchTotals;
+}
+
+/** One transaction a batch upload (0320) carries. PAN decrypted: never log it. */
+export interface UploadEntry {
+  txnId: number;
+  stan: string;
+  amountMinor: number;
+  /** a refund (credit) rather than a sale */
+  credit: boolean;
+  /** null when the journal holds no PAN for it (e.g. made before batch upload was kept) */
+  pan: string | null;
+  /** an 0330 already acknowledged it */
+  uploaded: boolean;
+}

@@ -56,6 +56,8 @@ export interface TerminalProfile {
     maxAgeS: number;
     interfaces: OfflineInterface[];
   };
+  /** Batch size (settlement field 48 counts are n3). */
+  batch: { maxCount: number; autoSettle: boolean };
   control: { socket?: string };
   /** Folder of the profile file; relative paths were resolved against it. */
   baseDir: string;
@@ -107,6 +109,7 @@ export function parseProfile(raw: unknown, baseDir: string): TerminalProfile {
     maxAgeS: 86400,
     interfaces: ['contact', 'contactless'],
   };
+  p.batch ??= { maxCount: 500, autoSettle: true };
   p.control ??= {};
   validate(p); // second pass fills defaults inside the sections added above
   const abs = (f: string) => (isAbsolute(f) ? f : resolve(baseDir, f));

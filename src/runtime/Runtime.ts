@@ -20,7 +20,8 @@ import { loadKeyFile } from '../journal/loadKeyFile.js';
 import type { Logger } from '../log.js';
 import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
 import { ReaderDriver } from '../reader/ReaderDriver.js';
-import { type SettleDeps, type SettlementResult, settleBatch } from '../settlement/settleBatch.js';
+import { Settler } from '../settlement/Settler.js';
+import type { SettlementResult } from '../settlement/settleBatch.js';
 import { Forwarder } from '../txn/Forwarder.js';
 import { Lane } from '../txn/Lane.js';
 import type { CardReaderPort } from '../txn/ports.js';
@@ -55,7 +56,7 @@ export class Runtime {
   private control?: ControlServer;
   private stopped = false;
   private purgeTimer?: TimerHandle;
-  private readonly settleDeps: SettleDeps;
+  readonly settler: Settler;
 
   private constructor(
     readonly profile: TerminalProfile,
@@ -70,7 +71,7 @@ export class Runtime {
     const lane = new Lane();
     const host = new SessionHostPort(session, clock);
     this.forwarder = new Forwarder({ journal, host, lane, clock, log });
-    this.settleDeps = { profile, journal, host, lane, forwarder: this.forwarder, log };
+    this.settler = new Settler({ profile, journal, host, lane, forwarder: this.forwarder, log });
     this.engine = new TxnEngine({
       profile,
       journal,
@@ -80,6 +81,7 @@ export class Runtime {
       lane,
       clock,
       log,
+      batchGate: this.settler,
     });
     link.on('connected', () => this.forwarder.kick(0));
     this.schedulePurge();
@@ -131,7 +133,12 @@ export class Runtime {
         tmk: profileTmk(profile),
         nextStan: () => journal.nextStan(),
         batch: () => journal.currentBatch(),
-        onBatch: (b) => journal.setBatch(b),
+        // never strands a batch: a new number waits until the open batch with sales is settled
+        onBatch: (b) => {
+          const how = journal.hostBatch(b);
+          if (how !== 'same')
+            log.info({ hostBatch: b, how, batch: journal.currentBatch() }, 'host batch number');
+        },
         clock,
         logger: log,
       }),
@@ -176,9 +183,12 @@ export class Runtime {
     return rt;
   }
 
-  /** Forward everything owed, then settle the open batch (0500). */
+  /**
+   * Forward everything owed, then settle: batches left unsettled first (each under its own
+   * number), then the open batch (0500, and the batch upload when the host asks for it).
+   */
   settle(): Promise<SettlementResult> {
-    return settleBatch(this.settleDeps);
+    return this.settler.settle();
   }
 
   /** Store-and-forward queue as rows (masked). */

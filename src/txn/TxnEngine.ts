@@ -45,6 +45,10 @@ export interface TxnEngineDeps {
   lane: Lane;
   clock: Clock;
   log: Logger;
+  /** Keeps the open batch within the profile's batch.maxCount (see settlement/Settler). */
+  batchGate?: {
+    beforeTxn(kind: 'debit' | 'credit'): Promise<{ code: string; en: string; zh: string } | undefined>;
+  };
 }
 
 type Online =
@@ -83,6 +87,8 @@ export class TxnEngine {
 
   private async doSale(req: SaleRequest): Promise<TxnResult> {
     const amountMinor = checkAmount(req.amountMinor);
+    const full = await this.d.batchGate?.beforeTxn('debit');
+    if (full) return local('purchase', 'failed', full.code, full.en, full.zh, { amountMinor });
     const mode = req.mode ?? this.d.profile.offline.policy;
     let hostDown = false;
     if (mode !== 'force-offline') {
@@ -156,6 +162,8 @@ export class TxnEngine {
 
   private async doRefund(req: RefundRequest): Promise<TxnResult> {
     const amountMinor = checkAmount(req.amountMinor);
+    const full = await this.d.batchGate?.beforeTxn('credit');
+    if (full) return local('refund', 'failed', full.code, full.en, full.zh, { amountMinor });
     const orig = this.d.journal.byRrn(req.rrn);
     if (orig?.kind !== 'purchase' || orig.state !== 'approved') {
       return local(

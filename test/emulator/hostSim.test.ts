@@ -294,13 +294,36 @@ describe('reversal, void, refund, advice', () => {
     expect(after.slice(29, 43)).toBe('20260107100100');
     expect(after.slice(43, 59)).toBe(`${' '.repeat(14)}00`);
 
+    // batch upload: one entry, then the end message; a wrong total count answers 95
+    const pan = '6212345678901232';
+    const entry = `01001102${'2000'.padStart(12, '0')}16${pan}000`;
     const upload = await term.request(
-      { mti: '0320', fields: { 11: '001106', 41: TID, 42: MID, 48: '0001', 60: '00000001202' } },
+      { mti: '0320', fields: { 11: '001106', 41: TID, 42: MID, 48: entry, 60: '00000001201' } },
       term.mak,
     );
     expect(upload.msg.mti).toBe('0330');
     expect(upload.msg.fields[39]).toBe('00');
     expect(responseMacOk(upload, term.mak!)).toBe(true);
+    expect(sim.uploads(TID, '000001')).toEqual([
+      { stan: '001102', amount: 2000, maskedPan: '621234******1232' },
+    ]);
+    const wrong = await term.request(
+      { mti: '0320', fields: { 11: '001107', 41: TID, 42: MID, 48: '0002', 60: '00000001202' } },
+      term.mak,
+    );
+    expect(wrong.msg.fields[39]).toBe('95');
+    const end = await term.request(
+      { mti: '0320', fields: { 11: '001108', 41: TID, 42: MID, 48: '0001', 60: '00000001202' } },
+      term.mak,
+    );
+    expect(end.msg.fields[39]).toBe('00');
+
+    // fault 'unbalanced': the next 0510 says 2 although the totals agree, and the batch stays unsettled
+    sim.setFaults('unbalanced*1');
+    const forced = await term.request(settle('000000001000' + '001' + '000000000400' + '001'), term.mak);
+    expect(forced.msg.fields[48]?.slice(-1)).toBe('2');
+    const again = await term.request(settle('000000001000' + '001' + '000000000400' + '001'), term.mak);
+    expect(again.msg.fields[48]?.slice(-1)).toBe('1');
   });
 
   it('echo 0820 -> 0830 00 without MAC', async () => {

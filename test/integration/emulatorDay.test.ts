@@ -25,10 +25,11 @@ describe("the emulator's day", () => {
       reversed: 1,
       advicesForwarded: 2,
       ledgerAgrees: true,
-      settlement: 'balanced',
+      settlement: 'uploaded',
     });
     expect(out).toContain('余额不足');
     expect(out).toContain('queue now empty');
+    expect(out).toMatch(/batch upload: \d+ entries/);
 
     const files = readdirSync(dir).map((f) => join(dir, f));
     expect(files.some((f) => f.endsWith('runtime.log'))).toBe(true);

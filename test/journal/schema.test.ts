@@ -42,7 +42,7 @@ describe('journal schema and pragmas', () => {
       )
       .all()
       .map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['advices', 'counters', 'txns']);
+    expect(tables).toEqual(['advices', 'batch_cards', 'batches', 'counters', 'txns']);
     db.close();
     const j = fx.reopen();
     fx.reopen();

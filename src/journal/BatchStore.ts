@@ -1,0 +1,254 @@
+import { PosError } from '../errors.js';
+import type { JournalContext } from './JournalContext.js';
+import { checkDigits, stepNow, txnRecordId } from './records.js';
+import type { BatchInfo, BatchState, BatchTotals, UploadEntry } from './types.js';
+
+const pad6 = (n: number) => String(n).padStart(6, '0');
+
+/** AAD of a batch-upload PAN: its own record id, so a transaction's blob does not open here. */
+export const uploadRecordId = (txnId: number) => `upload:${txnId}`;
+
+/** The transactions settlement field 48 counts (and a batch upload carries), as SQL on `txns t`. */
+export const COUNTED_SQL = `((t.kind IN ('purchase', 'offline-sale') AND t.state IN ('approved', 'offline-approved')
+  AND t.voided = 0) OR (t.kind = 'refund' AND t.state = 'approved'))`;
+
+/**
+ * Batches: their settlement state, the batch number the host handed while a batch was open, and
+ * what a batch upload needs (the PAN of each counted transaction, sealed, until the batch
+ * closes). Methods that end in `InTxn` must run inside `ctx.atomic`.
+ */
+export class BatchStore {
+  constructor(private readonly ctx: JournalContext) {}
+
+  /** Keeps the PAN of a counted transaction for a batch upload (sealed, own record id). */
+  keepPanInTxn(txnId: number, batch: string, pan: string): void {
+    this.ctx
+      .stmt('INSERT OR REPLACE INTO batch_cards (txn_id, batch, pan_blob, uploaded) VALUES (?, ?, ?, 0)')
+      .run(txnId, batch, this.ctx.vault.seal(uploadRecordId(txnId), { pan }));
+  }
+
+  /** Same, with the PAN taken from the transaction's own sealed card data (before it is dropped). */
+  keepPanOfTxnInTxn(txnId: number, batch: string): void {
+    const row = this.ctx.stmt('SELECT card_blob FROM txns WHERE id = ?').get(txnId) as
+      | { card_blob: Buffer | null }
+      | undefined;
+    if (!row?.card_blob) return;
+    const card = this.ctx.vault.open(txnRecordId(txnId), row.card_blob);
+    this.keepPanInTxn(txnId, batch, card.pan);
+  }
+
+  state(batch: string): BatchState {
+    return this.ctx.guard(() => this.stateInTxn(batch));
+  }
+
+  private stateInTxn(batch: string): BatchState {
+    const row = this.ctx.stmt('SELECT state FROM batches WHERE batch = ?').get(batch) as
+      | { state: BatchState }
+      | undefined;
+    return row?.state ?? 'open';
+  }
+
+  /** Commit right before each 0500 of the batch goes out. */
+  settlementAttempt(batch: string): void {
+    checkDigits(batch, 6, 'batch');
+    const t = stepNow(this.ctx.clock);
+    this.ctx.atomic(() => {
+      const state = this.stateInTxn(batch);
+      if (state === 'closed' || state === 'uploading') {
+        throw new PosError('JOURNAL_ILLEGAL_TRANSITION', `settlement not allowed in batch state ${state}`, {
+          key: `batch:${batch}`,
+          state,
+          action: 'settle',
+        });
+      }
+      this.ctx
+        .stmt(
+          `INSERT INTO batches (batch, state, settle_attempts, settle_wall, settle_mono) VALUES (?, 'settling', 1, ?, ?)
+           ON CONFLICT (batch) DO UPDATE SET settle_attempts = settle_attempts + 1, settle_wall = excluded.settle_wall,
+             settle_mono = excluded.settle_mono`,
+        )
+        .run(batch, t.wallMs, t.monoMs);
+    });
+  }
+
+  /** The 0510 said 2 (unbalanced): a batch upload of `total` entries is due. */
+  uploadDue(batch: string, reconciliation: string, total: number): void {
+    this.ctx.atomic(() => {
+      this.ctx
+        .stmt(
+          `UPDATE batches SET state = 'uploading', reconciliation = ?, upload_total = ? WHERE batch = ? AND state = 'settling'`,
+        )
+        .run(reconciliation, total, batch);
+    });
+  }
+
+  /** The counted transactions of a batch, oldest first, with their PAN (decrypted) when kept. */
+  uploadEntries(batch: string): UploadEntry[] {
+    return this.ctx.guard(() => {
+      const rows = this.ctx
+        .stmt(
+          `SELECT t.id, t.stan, t.amount_minor, t.kind, c.pan_blob, coalesce(c.uploaded, 0) AS uploaded
+           FROM txns t LEFT JOIN batch_cards c ON c.txn_id = t.id
+           WHERE t.batch = ? AND ${COUNTED_SQL} ORDER BY t.id`,
+        )
+        .all(batch) as {
+        id: number;
+        stan: string;
+        amount_minor: number;
+        kind: string;
+        pan_blob: Buffer | null;
+        uploaded: number;
+      }[];
+      return rows.map((r) => ({
+        txnId: r.id,
+        stan: r.stan,
+        amountMinor: r.amount_minor,
+        credit: r.kind === 'refund',
+        pan: r.pan_blob ? this.ctx.vault.open(uploadRecordId(r.id), r.pan_blob).pan : null,
+        uploaded: r.uploaded === 1,
+      }));
+    });
+  }
+
+  /** An 0330 acknowledged the 0320 that carried these transactions. */
+  markUploaded(txnIds: readonly number[]): void {
+    this.ctx.atomic(() => {
+      const s = this.ctx.stmt('UPDATE batch_cards SET uploaded = 1 WHERE txn_id = ?');
+      for (const id of txnIds) s.run(id);
+    });
+  }
+
+  /**
+   * Closes a batch (balanced, or batch upload finished): its upload PANs are erased in the same
+   * commit. When it is the open batch, the next one opens: the number the host handed, if any,
+   * else the next number (999999 wraps to 000001). Returns the batch open afterwards.
+   */
+  close(batch: string): string {
+    checkDigits(batch, 6, 'batch');
+    const t = stepNow(this.ctx.clock);
+    return this.ctx.atomic(() => {
+      this.ctx
+        .stmt(
+          `INSERT INTO batches (batch, state, closed_wall, closed_mono) VALUES (?, 'closed', ?, ?)
+           ON CONFLICT (batch) DO UPDATE SET state = 'closed', closed_wall = excluded.closed_wall,
+             closed_mono = excluded.closed_mono`,
+        )
+        .run(batch, t.wallMs, t.monoMs);
+      this.ctx.stmt('DELETE FROM batch_cards WHERE batch = ?').run(batch);
+      const current = this.read('batch');
+      if (pad6(current) !== batch) return pad6(current);
+      const host = this.read('host_batch');
+      const next = host > 0 && host !== current ? host : current >= 999999 || current < 1 ? 1 : current + 1;
+      this.openInTxn(next);
+      return pad6(next);
+    });
+  }
+
+  /**
+   * The host handed `batch` in an 0810. Switches at once when the open batch has no
+   * transaction at all (and no settlement under way); otherwise remembers it for when the open
+   * batch closes, so that every transaction is settled under the batch number it was made in.
+   */
+  hostBatch(batch: string): 'same' | 'switched' | 'deferred' {
+    const value = Number(checkDigits(batch, 6, 'batch'));
+    if (value === 0) throw new PosError('JOURNAL_BAD_INPUT', 'batch 000000 is not valid', { field: 'batch' });
+    return this.ctx.atomic(() => {
+      const current = this.read('batch');
+      if (value === current) {
+        this.ctx.stmt(`UPDATE counters SET value = 0 WHERE name = 'host_batch'`).run();
+        return 'same';
+      }
+      const used =
+        this.ctx.stmt('SELECT 1 FROM txns WHERE batch = ? LIMIT 1').get(pad6(current)) !== undefined;
+      if (used || this.stateInTxn(pad6(current)) !== 'open') {
+        this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'host_batch'`).run(value);
+        return 'deferred';
+      }
+      this.openInTxn(value);
+      return 'switched';
+    });
+  }
+
+  /** The batch number the host handed that waits for the open batch to close. */
+  pendingHostBatch(): string | undefined {
+    return this.ctx.guard(() => {
+      const v = this.read('host_batch');
+      return v > 0 ? pad6(v) : undefined;
+    });
+  }
+
+  /**
+   * Batches not settled yet, oldest first: every batch with counted transactions (or a
+   * settlement under way) that is not closed, and always the open batch (last).
+   */
+  unsettled(): BatchInfo[] {
+    return this.ctx.guard(() => {
+      const current = pad6(this.read('batch'));
+      const rows = this.ctx
+        .stmt(
+          `SELECT t.batch AS batch, coalesce(b.state, 'open') AS state, min(t.id) AS first,
+             sum(${COUNTED_SQL}) AS counted
+           FROM txns t LEFT JOIN batches b ON b.batch = t.batch
+           WHERE coalesce(b.state, 'open') <> 'closed'
+           GROUP BY t.batch ORDER BY first`,
+        )
+        .all() as { batch: string; state: BatchState; counted: number }[];
+      const out: BatchInfo[] = rows
+        .filter((r) => r.batch !== current && (r.counted > 0 || r.state !== 'open'))
+        .map((r) => ({ batch: r.batch, state: r.state, current: false, totals: this.totalsInTxn(r.batch) }));
+      out.push({
+        batch: current,
+        state: this.stateInTxn(current),
+        current: true,
+        totals: this.totalsInTxn(current),
+      });
+      return out;
+    });
+  }
+
+  /** Settlement field 48 figures of a batch (see Journal.totals). */
+  totalsInTxn(batch: string): BatchTotals {
+    const r = this.ctx
+      .stmt(
+        `SELECT
+           sum(t.kind IN ('purchase', 'offline-sale') AND ${COUNTED_SQL}) AS dn,
+           sum(CASE WHEN t.kind IN ('purchase', 'offline-sale') AND ${COUNTED_SQL} THEN t.amount_minor ELSE 0 END) AS da,
+           sum(t.kind = 'refund' AND ${COUNTED_SQL}) AS cn,
+           sum(CASE WHEN t.kind = 'refund' AND ${COUNTED_SQL} THEN t.amount_minor ELSE 0 END) AS ca
+         FROM txns t WHERE t.batch = ?`,
+      )
+      .get(batch) as { dn: number | null; da: number | null; cn: number | null; ca: number | null };
+    return {
+      batch,
+      debitCount: r.dn ?? 0,
+      debitAmountMinor: r.da ?? 0,
+      creditCount: r.cn ?? 0,
+      creditAmountMinor: r.ca ?? 0,
+    };
+  }
+
+  /** Erases upload PANs no batch upload can need: closed batches, transactions no longer counted. */
+  purgeInTxn(): number {
+    return this.ctx
+      .stmt(
+        `DELETE FROM batch_cards WHERE batch IN (SELECT batch FROM batches WHERE state = 'closed')
+           OR txn_id NOT IN (SELECT t.id FROM txns t WHERE t.id = batch_cards.txn_id AND ${COUNTED_SQL})`,
+      )
+      .run().changes;
+  }
+
+  private openInTxn(value: number): void {
+    this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'batch'`).run(value);
+    this.ctx.stmt(`UPDATE counters SET value = 0 WHERE name = 'host_batch'`).run();
+    // a number used before (wrap-around, or a host handing an old one) opens afresh
+    this.ctx.stmt('DELETE FROM batches WHERE batch = ?').run(pad6(value));
+  }
+
+  private read(name: string): number {
+    const row = this.ctx.stmt('SELECT value FROM counters WHERE name = ?').get(name) as
+      | { value: number }
+      | undefined;
+    if (!row) throw new PosError('JOURNAL_DB_CORRUPT', `${name} counter is missing`);
+    return row.value;
+  }
+}
