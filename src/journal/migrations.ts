@@ -73,6 +73,15 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX advices_open ON advices (state) WHERE state IN ('pending', 'sent');
     `,
   },
+  {
+    // Refunds and voids looked up by their original (refund totals, void after refund), and
+    // the counter behind the terminal's offline approval codes (Y + 5 base-36 characters).
+    version: 2,
+    sql: `
+      CREATE INDEX txns_original ON txns (orig_batch, orig_stan) WHERE orig_stan IS NOT NULL;
+      INSERT OR IGNORE INTO counters (name, value) VALUES ('offline_code', 0);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
