@@ -4,6 +4,9 @@ import { checkDigits } from './records.js';
 
 const pad6 = (n: number) => String(n).padStart(6, '0');
 
+/** Largest offline approval code number: 5 base-36 digits. */
+export const OFFLINE_CODE_MAX = 36 ** 5 - 1;
+
 /**
  * Durable STAN and batch counters (n6). The STAN runs 000001..999999 and wraps to 000001, never
  * 000000. Methods that end in `InTxn` must run inside `ctx.atomic` (they share its commit).
@@ -20,6 +23,21 @@ export class Counters {
       .get() as { value: number } | undefined;
     if (!row) throw new PosError('JOURNAL_DB_CORRUPT', 'STAN counter is missing');
     return pad6(row.value);
+  }
+
+  /**
+   * Next number of the offline approval code counter: 1 .. 36^5 - 1, then 1 again (about 60
+   * million codes before one repeats).
+   */
+  nextOfflineCodeInTxn(): number {
+    const row = this.ctx
+      .stmt(
+        `UPDATE counters SET value = CASE WHEN value >= ${OFFLINE_CODE_MAX} OR value < 0 THEN 1 ELSE value + 1 END
+         WHERE name = 'offline_code' RETURNING value`,
+      )
+      .get() as { value: number } | undefined;
+    if (!row) throw new PosError('JOURNAL_DB_CORRUPT', 'offline code counter is missing');
+    return row.value;
   }
 
   /** Allocates the next STAN in its own commit. */

@@ -1,3 +1,5 @@
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock.js';
 import { PosError } from '../errors.js';
@@ -99,6 +101,16 @@ export class Journal {
 
   nextStan(): string {
     return this.counters.nextStan();
+  }
+  /**
+   * For an offline sale, in one commit: its STAN and the number of its terminal approval code
+   * (a counter of its own, so codes do not repeat when the STAN comes round again).
+   */
+  nextOfflineIds(): { stan: string; codeNumber: number } {
+    return this.ctx.atomic(() => ({
+      stan: this.counters.nextStanInTxn(),
+      codeNumber: this.counters.nextOfflineCodeInTxn(),
+    }));
   }
   currentBatch(): string {
     return this.counters.currentBatch();
@@ -229,6 +241,33 @@ export class Journal {
         .stmt(`SELECT ${TXN_COLUMNS} FROM txns WHERE rrn = ? ORDER BY id DESC LIMIT 1`)
         .get(rrn) as TxnRow | undefined;
       return row ? toTxnRecord(row) : undefined;
+    });
+  }
+
+  /**
+   * What was done against an original (batch + STAN): the total and count of its refunds that
+   * were approved or whose outcome is not known (pending, sent, no answer), and the count of its
+   * voids approved or not finished (a void being reversed still counts until it is reversed).
+   * Declined, aborted and reversed ones do not count.
+   */
+  originalUsage(original: { batch: string; stan: string }): {
+    refundedMinor: number;
+    refunds: number;
+    voids: number;
+  } {
+    return this.ctx.guard(() => {
+      const r = this.ctx
+        .stmt(
+          `SELECT
+             coalesce(sum(CASE WHEN kind = 'refund' THEN amount_minor END), 0) AS refunded,
+             count(CASE WHEN kind = 'refund' THEN 1 END) AS refunds,
+             count(CASE WHEN kind = 'void' THEN 1 END) AS voids
+           FROM txns WHERE orig_batch = ? AND orig_stan = ?
+             AND ((kind = 'refund' AND state IN ('approved', 'pending', 'sent', 'no-answer'))
+               OR (kind = 'void' AND state IN ('approved', 'pending', 'sent', 'reversal-pending')))`,
+        )
+        .get(original.batch, original.stan) as { refunded: number; refunds: number; voids: number };
+      return { refundedMinor: r.refunded, refunds: r.refunds, voids: r.voids };
     });
   }
 
@@ -371,6 +410,12 @@ export class Journal {
       }
       return { status: 'mismatch', checked: rows.length };
     });
+  }
+
+  /** Bytes free for an unprivileged writer on the journal's filesystem (statfs). */
+  freeBytes(): number {
+    const st = statfsSync(dirname(this.ctx.db.name));
+    return st.bavail * st.bsize;
   }
 
   /** SQLite's quick_check, for diagnostics. */

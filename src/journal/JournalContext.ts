@@ -52,6 +52,9 @@ export function toJournalError(e: unknown): PosError {
   if (sqlite === 'SQLITE_CORRUPT' || sqlite === 'SQLITE_NOTADB') {
     return new PosError('JOURNAL_DB_CORRUPT', 'journal database is corrupt', { sqlite }, { cause: e });
   }
+  if (sqlite === 'SQLITE_FULL') {
+    return new PosError('JOURNAL_DISK_FULL', 'journal storage is full', { sqlite }, { cause: e });
+  }
   if (sqlite === 'SQLITE_BUSY' || sqlite === 'SQLITE_LOCKED') {
     return new PosError(
       'JOURNAL_BUSY',

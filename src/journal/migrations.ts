@@ -74,8 +74,16 @@ export const MIGRATIONS: readonly Migration[] = [
     `,
   },
   {
-    // Batches and batch upload (issue 8 items 9-11). Numbered 3 so that a parallel version 2 can
-    // land first; the numbers only need to stay increasing.
+    // Refunds and voids looked up by their original (refund totals, void after refund), and
+    // the counter behind the terminal's offline approval codes (Y + 5 base-36 characters).
+    version: 2,
+    sql: `
+      CREATE INDEX txns_original ON txns (orig_batch, orig_stan) WHERE orig_stan IS NOT NULL;
+      INSERT OR IGNORE INTO counters (name, value) VALUES ('offline_code', 0);
+      `,
+    },
+    {
+    // Batches and batch upload (issue 8 items 9-11).
     version: 3,
     sql: `
       -- host_batch: a batch number the host handed in an 0810 while the open batch had

@@ -46,7 +46,9 @@ export interface TerminalProfile {
     echoIntervalS: number;
   };
   keys: { tmk?: string; tmkFile?: string };
-  journal: { path: string; keyFile: string };
+  journal: { path: string; keyFile: string; minFreeBytes: number };
+  /** Per-transaction amount limit (sale, refund, void), minor units; absent: the 12-digit field. */
+  limits?: { maxSaleMinor?: number };
   reversal: { maxAttempts: number; whilePending: 'wait' | 'fail-fast' };
   offline: {
     policy: OfflinePolicy;

@@ -39,7 +39,9 @@ export function runtimeHandlers(rt: Runtime): Record<string, ControlHandler> {
       signedOn: rt.session.signedOn,
       batch: rt.journal.currentBatch(),
       link: rt.link.stats,
-      pendingReversals: rt.journal.pendingReversals().length,
+      // reversals held in memory (the journal could not write them) are owed too
+      pendingReversals: rt.journal.pendingReversals().length + rt.forwarder.held.reversals,
+      heldOutcomes: rt.forwarder.held.size,
       queued: rt.journal.listQueue('pending').length,
     }),
   };

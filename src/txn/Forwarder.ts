@@ -17,6 +17,7 @@ import type { Journal } from '../journal/Journal.js';
 import type { ForwardItem } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import { crashPoint } from './crashPoints.js';
+import { HeldOutcomes } from './HeldOutcomes.js';
 import type { Lane } from './Lane.js';
 import type { HostPort } from './ports.js';
 import { fromJournal } from './requestFields.js';
@@ -35,6 +36,8 @@ export interface ForwardReport {
 type Outcome = 'done' | 'refused' | 'retry' | 'unreachable';
 
 export class Forwarder {
+  /** Outcomes the journal could not record (disk full): written, then sent, before anything else. */
+  readonly held: HeldOutcomes;
   private readonly backoff: Backoff;
   private timer?: TimerHandle;
   private running?: Promise<ForwardReport>;
@@ -45,6 +48,7 @@ export class Forwarder {
     backoff?: BackoffPolicy,
   ) {
     this.backoff = new Backoff(backoff ?? { initialMs: 2000, maxMs: 120_000, factor: 2, jitter: 0.2 });
+    this.held = new HeldOutcomes(deps.log);
   }
 
   /** Forward everything now (one pass, until the queue is empty or the host is unreachable). */
@@ -65,7 +69,7 @@ export class Forwarder {
   async clearReversals(): Promise<'clear' | 'pending' | 'unreachable'> {
     const r = await this.pass(true);
     if (r.unreachable) return 'unreachable';
-    return this.deps.journal.pendingReversals().length > 0 ? 'pending' : 'clear';
+    return this.held.reversals > 0 || this.deps.journal.pendingReversals().length > 0 ? 'pending' : 'clear';
   }
 
   /** Schedule a background pass soon (after a timeout, an offline sale, the link coming back). */
@@ -99,6 +103,14 @@ export class Forwarder {
       remaining: 0,
       unreachable: false,
     };
+    // Outcomes held in memory (the journal could not write them) go first: written now if the
+    // journal can write again (a held reversal then becomes a pending reversal, sent below);
+    // while one is left, nothing else is journaled or sent.
+    if (this.held.flush(this.deps.journal) > 0) {
+      report.failed++;
+      report.remaining = this.held.size + this.deps.journal.pendingReversals().length;
+      return report;
+    }
     const tried = new Set<string>();
     for (;;) {
       const item = this.deps.journal.nextToForward();

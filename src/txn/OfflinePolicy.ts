@@ -2,6 +2,7 @@
  * Offline approval limits (store-and-forward), pure. Decides whether a sale may be approved
  * by the terminal; the reasons are coded so the till and the report can show them.
  */
+import { PosError } from '../errors.js';
 import type { OfflineInterface, TerminalProfile } from '../profile/loadProfile.js';
 
 export interface OfflineTotals {
@@ -72,7 +73,14 @@ export function decideOffline(
   return { allowed: true, en: 'approved offline', zh: '离线批准' };
 }
 
-/** Terminal approval code for an offline sale: 'Y1' + 4 digits of the STAN (6 chars, an). */
-export function offlineApprovalCode(stan: string): string {
-  return `Y1${stan.slice(-4)}`;
+/**
+ * Terminal approval code for an offline sale (field 38, an6): 'Y' + the journal's offline code
+ * counter in 5 base-36 digits (0-9, A-Z), e.g. 'Y0000A'. The counter runs 1 .. 36^5 - 1, so a
+ * code repeats only after about 60 million offline sales (the STAN repeats every 999,999).
+ */
+export function offlineApprovalCode(codeNumber: number): string {
+  if (!Number.isInteger(codeNumber) || codeNumber < 1 || codeNumber >= 36 ** 5) {
+    throw new PosError('TXN_BAD_INPUT', 'offline approval code number out of range', { codeNumber });
+  }
+  return `Y${codeNumber.toString(36).toUpperCase().padStart(5, '0')}`;
 }

@@ -19,17 +19,26 @@ import {
   voidRequestToMessage,
 } from '../iso8583/views/cupPos.js';
 import type { Journal } from '../journal/Journal.js';
-import type { NewTxn, TxnRecord } from '../journal/types.js';
+import { checkAnswer } from '../journal/TxnStateMachine.js';
+import { type NewTxn, REVERSIBLE_KINDS, type TxnRecord } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import { maskPan } from '../mask.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
 import { approveOffline } from './approveOffline.js';
 import { crashPoint } from './crashPoints.js';
 import type { Forwarder } from './Forwarder.js';
+import { type HeldOp, isWriteFailure } from './HeldOutcomes.js';
 import type { Lane } from './Lane.js';
 import { localResult as local } from './localResult.js';
 import { localParts } from './localTime.js';
 import type { CardRead, CardReaderPort, HostPort } from './ports.js';
+import {
+  amountLimitRefusal,
+  DEFAULT_MIN_FREE_BYTES,
+  diskFullRefusal,
+  refundRefusal,
+  voidRefusal,
+} from './refusals.js';
 import { splitForJournal, viewCard } from './requestFields.js';
 import type { RefundRequest, SaleRequest, TxnKind, TxnResult, VoidRequest } from './types.js';
 
@@ -49,11 +58,15 @@ export interface TxnEngineDeps {
   batchGate?: {
     beforeTxn(kind: 'debit' | 'credit'): Promise<{ code: string; en: string; zh: string } | undefined>;
   };
+  /** Free bytes on the journal's filesystem (default: statfs of its folder); injected by tests. */
+  freeBytes?: () => number;
 }
 
 type Online =
   | { kind: 'answer'; resp: FinancialResponse; message: IsoMessage; hostMs: number }
   | { kind: 'not-sent'; error: PosError }
+  /** markSent could not be committed: the bytes were kept from leaving */
+  | { kind: 'unrecorded'; error: PosError }
   | { kind: 'no-answer'; error: PosError; reason: '98' | 'A0' };
 
 export class TxnEngine {
@@ -62,23 +75,33 @@ export class TxnEngine {
   constructor(private readonly d: TxnEngineDeps) {}
 
   sale(req: SaleRequest): Promise<TxnResult> {
-    return this.serial(() => this.doSale(req));
+    return this.serial(() => this.doSale(req), 'purchase', req.amountMinor);
   }
 
   voidSale(req: VoidRequest): Promise<TxnResult> {
-    return this.serial(() => this.doVoid(req));
+    return this.serial(() => this.doVoid(req), 'void');
   }
 
   refund(req: RefundRequest): Promise<TxnResult> {
-    return this.serial(() => this.doRefund(req));
+    return this.serial(() => this.doRefund(req), 'refund', req.amountMinor);
   }
 
   inquiry(): Promise<TxnResult> {
-    return this.serial(() => this.doInquiry());
+    return this.serial(() => this.doInquiry(), 'inquiry');
   }
 
-  private serial<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(fn, fn);
+  /**
+   * One at a time. A full journal met where nothing had left the terminal (begin, an offline
+   * approval, a reversal attempt) is a refusal, not a crash: the result says so.
+   */
+  private serial(fn: () => Promise<TxnResult>, kind: TxnKind, amountMinor?: number): Promise<TxnResult> {
+    const guarded = () =>
+      fn().catch((e: unknown) => {
+        if (!isPosError(e, 'JOURNAL_DISK_FULL')) throw e;
+        this.d.log.error({ code: e.code, kind }, 'journal storage full: transaction refused');
+        return diskFullRefusal(kind, amountMinor, this.d.forwarder.held.reversals > 0);
+      });
+    const run = this.queue.then(guarded, guarded);
     this.queue = run.catch(() => undefined);
     return run;
   }
@@ -87,6 +110,9 @@ export class TxnEngine {
 
   private async doSale(req: SaleRequest): Promise<TxnResult> {
     const amountMinor = checkAmount(req.amountMinor);
+    const refused =
+      amountLimitRefusal(this.d.profile, 'purchase', amountMinor) ?? this.storageRefusal('purchase');
+    if (refused) return { ...refused, amountMinor };
     const full = await this.d.batchGate?.beforeTxn('debit');
     if (full) return local('purchase', 'failed', full.code, full.en, full.zh, { amountMinor });
     const mode = req.mode ?? this.d.profile.offline.policy;
@@ -134,8 +160,8 @@ export class TxnEngine {
         '找不到原交易',
       );
     }
-    if (orig.voided)
-      return local('void', 'failed', 'TXN_ALREADY_VOIDED', 'the purchase is already voided', '原交易已撤销');
+    const refused = voidRefusal(orig, this.d.journal.originalUsage(orig));
+    if (refused) return refused;
     if (orig.batch !== this.batch()) {
       return local(
         'void',
@@ -145,6 +171,8 @@ export class TxnEngine {
         '只能撤销当批次交易,请使用退货',
       );
     }
+    const overLimit = amountLimitRefusal(this.d.profile, 'void', orig.amountMinor);
+    if (overLimit) return overLimit;
     return this.onlineOnly('void', orig.amountMinor, orig, (card, stan) =>
       voidRequestToMessage({
         ...this.ids(),
@@ -162,8 +190,6 @@ export class TxnEngine {
 
   private async doRefund(req: RefundRequest): Promise<TxnResult> {
     const amountMinor = checkAmount(req.amountMinor);
-    const full = await this.d.batchGate?.beforeTxn('credit');
-    if (full) return local('refund', 'failed', full.code, full.en, full.zh, { amountMinor });
     const orig = this.d.journal.byRrn(req.rrn);
     if (orig?.kind !== 'purchase' || orig.state !== 'approved') {
       return local(
@@ -174,15 +200,12 @@ export class TxnEngine {
         '找不到原交易',
       );
     }
-    if (amountMinor > orig.amountMinor) {
-      return local(
-        'refund',
-        'failed',
-        'TXN_REFUND_TOO_LARGE',
-        'refund above the original amount',
-        '退货金额超过原交易金额',
-      );
-    }
+    const refused =
+      amountLimitRefusal(this.d.profile, 'refund', amountMinor) ??
+      refundRefusal(orig, this.d.journal.originalUsage(orig), amountMinor);
+    if (refused) return refused;
+    const full = await this.d.batchGate?.beforeTxn('credit');
+    if (full) return local('refund', 'failed', full.code, full.en, full.zh, { amountMinor });
     const originalDate = localParts(orig.times.created.wallMs, this.d.profile.timeZone).mmdd;
     return this.onlineOnly('refund', amountMinor, orig, (card, stan) =>
       refundRequestToMessage({
@@ -212,6 +235,8 @@ export class TxnEngine {
     orig: TxnRecord | undefined,
     build: (card: CardRead, stan: string) => IsoMessage,
   ): Promise<TxnResult> {
+    const refused = this.storageRefusal(kind);
+    if (refused) return { ...refused, amountMinor: amountMinor || undefined };
     const gate = await this.d.lane.run(() => this.d.forwarder.clearReversals());
     if (gate === 'pending') return this.blockedByReversal(kind, amountMinor);
     if (gate === 'unreachable')
@@ -294,27 +319,79 @@ export class TxnEngine {
   ): Promise<Online> {
     return this.d.lane.run(async () => {
       let written = false;
+      let markFailed: PosError | undefined;
       try {
         const ans = await this.d.host.send(msg, {
           onWritten: () => {
+            try {
+              this.d.journal.markSent(rec.id);
+            } catch (e) {
+              // Journal before wire: the throw keeps the bytes from leaving (HostPort contract).
+              if (isWriteFailure(e)) markFailed = e;
+              throw e;
+            }
             written = true;
-            this.d.journal.markSent(rec.id);
             crashPoint('after-commit');
           },
         });
         crashPoint('after-answer');
         return { kind: 'answer', resp: parse(ans.message), message: ans.message, hostMs: ans.hostMs };
       } catch (e) {
+        if (markFailed) {
+          this.record(rec, { op: 'abort' }, () => this.d.journal.abort(rec.id));
+          return { kind: 'unrecorded', error: markFailed };
+        }
         if (!isPosError(e) || !(e.code.startsWith('HOST_') || e.code.startsWith('ISO_'))) throw e;
         if (!written) {
-          this.d.journal.abort(rec.id);
+          this.record(rec, { op: 'abort' }, () => this.d.journal.abort(rec.id));
           return { kind: 'not-sent', error: e };
         }
         const reason = e.code === 'HOST_BAD_MAC' || e.code.startsWith('ISO_') ? 'A0' : '98';
-        this.d.journal.recordNoAnswer(rec.id, reason);
+        this.record(rec, { op: 'no-answer', reason }, () => this.d.journal.recordNoAnswer(rec.id, reason));
         return { kind: 'no-answer', error: e, reason };
       }
     });
+  }
+
+  /**
+   * Writes one outcome; when the journal cannot write (disk full ...), the outcome is held in
+   * memory by the forwarder (written and acted on first when the journal can write again).
+   * Returns the write error when held.
+   */
+  private record(rec: TxnRecord, op: HeldOp, write: () => unknown): PosError | undefined {
+    try {
+      write();
+      return undefined;
+    } catch (e) {
+      if (!isWriteFailure(e)) throw e;
+      const { id: txnId, kind, stan, amountMinor } = rec;
+      this.d.forwarder.held.hold({ ...op, txnId, kind, stan, amountMinor }, e);
+      this.d.forwarder.kick(0);
+      return e;
+    }
+  }
+
+  /**
+   * Before a new transaction: outcomes held in memory are written first (the journal may be
+   * able to write again); refused while any is left or while the journal's filesystem has less
+   * free space than the profile's journal.minFreeBytes.
+   */
+  private storageRefusal(kind: TxnKind): TxnResult | undefined {
+    const { forwarder, journal, profile, log } = this.d;
+    if (forwarder.held.size > 0 && forwarder.held.flush(journal) > 0) {
+      return diskFullRefusal(kind, undefined, forwarder.held.reversals > 0);
+    }
+    const min = profile.journal.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+    let free: number;
+    try {
+      free = this.d.freeBytes ? this.d.freeBytes() : journal.freeBytes();
+    } catch (e) {
+      log.warn({ code: (e as { code?: string }).code }, 'cannot read the free space of the journal');
+      return undefined;
+    }
+    if (free >= min) return undefined;
+    log.error({ freeBytes: free, minFreeBytes: min, kind }, 'journal storage below its minimum: refused');
+    return diskFullRefusal(kind, undefined, false);
   }
 
   private finish(rec: TxnRecord, online: Online, card: CardRead, inHand: number, cardMs: number): TxnResult {
@@ -327,8 +404,20 @@ export class TxnEngine {
       maskedPan: maskPan(card.pan),
       entryInterface: card.entryInterface,
     };
+    if (online.kind === 'unrecorded') {
+      return {
+        ...base,
+        outcome: 'failed',
+        textEn: 'storage is full: the journal cannot record the request, nothing was sent',
+        textZh: '存储空间不足,交易未发送',
+        reason: { code: online.error.code, message: online.error.message },
+        timings: { cardMs, totalMs: this.d.clock.monotonic() - inHand },
+      };
+    }
     if (online.kind !== 'answer') {
-      const pending = this.d.journal.get(rec.id)?.state === 'reversal-pending';
+      const pending =
+        this.d.journal.get(rec.id)?.state === 'reversal-pending' ||
+        this.d.forwarder.held.list().some((h) => h.txnId === rec.id && h.reversal);
       if (pending) this.d.forwarder.kick(0);
       const timeout = online.kind === 'no-answer' && online.reason === '98';
       return {
@@ -347,17 +436,36 @@ export class TxnEngine {
     }
     const { resp, hostMs } = online;
     const beforeCommit = this.d.clock.monotonic();
-    const after = this.d.journal.recordAnswer(rec.id, {
-      responseCode: resp.responseCode,
-      rrn: resp.rrn,
-      authCode: resp.authCode,
-    });
+    const answer = { responseCode: resp.responseCode, rrn: resp.rrn, authCode: resp.authCode };
+    checkAnswer(answer); // a malformed answer is refused as before, never held
+    const approved = resp.responseCode === '00';
+    // The journal cannot record the answer: an approval of a reversible request is reversed; a
+    // decline or a refund / inquiry answer is kept as it is (written when the journal can).
+    const reverse = approved && REVERSIBLE_KINDS.includes(rec.kind);
+    const unrecorded = this.record(rec, reverse ? { op: 'reverse', answer } : { op: 'answer', answer }, () =>
+      this.d.journal.recordAnswer(rec.id, answer),
+    );
     const end = this.d.clock.monotonic();
+    if (unrecorded && reverse) {
+      return {
+        ...base,
+        outcome: 'failed',
+        responseCode: resp.responseCode,
+        textEn: 'storage is full: the host approved but the journal cannot record it; it will be reversed',
+        textZh: '存储空间不足,无法记录交易结果,交易将被冲正',
+        reason: { code: unrecorded.code, message: unrecorded.message },
+        reversalPending: { reason: '06' },
+        timings: { cardMs, hostMs, totalMs: end - inHand },
+      };
+    }
     const text = responseCodeText(resp.responseCode);
     const balance = (resp as { balance?: string }).balance ?? online.message.fields[54];
     return {
       ...base,
-      outcome: after.state === 'approved' ? 'approved' : 'declined',
+      outcome: approved ? 'approved' : 'declined',
+      reason: unrecorded
+        ? { code: unrecorded.code, message: 'the journal cannot record the answer yet: kept in memory' }
+        : undefined,
       approval: 'online',
       responseCode: resp.responseCode,
       textEn: text.en,

@@ -37,8 +37,8 @@ export function approveOffline(
       entryInterface: card.entryInterface,
     };
   }
-  const stan = journal.nextStan();
-  const authCode = offlineApprovalCode(stan);
+  const { stan, codeNumber } = journal.nextOfflineIds();
+  const authCode = offlineApprovalCode(codeNumber);
   const t = localParts(clock.now(), profile.timeZone);
   const { track2: _track2, ...chipCard } = viewCard(card);
   const msg = offlineSaleAdviceRequestToMessage({

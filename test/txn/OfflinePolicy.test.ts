@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { PosError } from '../../src/errors.js';
 import type { TerminalProfile } from '../../src/profile/loadProfile.js';
 import { decideOffline, offlineApprovalCode } from '../../src/txn/OfflinePolicy.js';
 
@@ -37,7 +39,28 @@ describe('decideOffline', () => {
     );
   });
 
-  it('gives a 6-character terminal approval code', () => {
-    expect(offlineApprovalCode('000321')).toBe('Y10321');
+  it('gives a 6-character terminal approval code: Y + the counter in 5 base-36 digits', () => {
+    expect(offlineApprovalCode(1)).toBe('Y00001');
+    expect(offlineApprovalCode(35)).toBe('Y0000Z');
+    expect(offlineApprovalCode(36 ** 5 - 1)).toBe('YZZZZZ');
+    expect(() => offlineApprovalCode(0)).toThrow(PosError);
+    expect(() => offlineApprovalCode(36 ** 5)).toThrow(PosError);
+  });
+
+  it('never repeats a code over the counter range (the old STAN-based code repeated every 10,000)', () => {
+    const seen = new Set<string>();
+    for (let n = 1; n <= 25_000; n++) seen.add(offlineApprovalCode(n));
+    expect(seen.size).toBe(25_000);
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 36 ** 5 - 1 }),
+        fc.integer({ min: 1, max: 36 ** 5 - 1 }),
+        (a, b) => {
+          const ca = offlineApprovalCode(a);
+          expect(ca).toMatch(/^Y[0-9A-Z]{5}$/);
+          expect(ca === offlineApprovalCode(b)).toBe(a === b);
+        },
+      ),
+    );
   });
 });

@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock.js';
 import { PosError } from '../../src/errors.js';
 import type { IsoMessage } from '../../src/iso8583/message.js';
 import { Journal } from '../../src/journal/Journal.js';
-import { silentLogger } from '../../src/log.js';
+import type { Logger } from '../../src/log.js';
 import { loadProfile, type TerminalProfile } from '../../src/profile/loadProfile.js';
 import { Forwarder } from '../../src/txn/Forwarder.js';
 import { Lane } from '../../src/txn/Lane.js';
@@ -26,7 +26,9 @@ export const CHIP_CARD: CardRead = {
 export class FakeReader implements CardReaderPort {
   next: CardReadResult[] = [];
   card: CardRead = CHIP_CARD;
+  reads = 0;
   async readCard(): Promise<CardReadResult> {
+    this.reads++;
     return this.next.shift() ?? { outcome: 'card', card: this.card, cardMs: 5 };
   }
 }
@@ -38,6 +40,8 @@ export class FakeHost implements HostPort {
   sent: IsoMessage[] = [];
   script: Script[] = [];
   fallback: Script = approve;
+  /** Runs after the request is written (its journal mark committed), before the answer returns. */
+  afterWritten?: (msg: IsoMessage) => void;
   async send(msg: IsoMessage, opts?: { onWritten?: () => void }): Promise<HostAnswer> {
     const step = this.script.shift() ?? this.fallback;
     const out = step(msg);
@@ -45,6 +49,7 @@ export class FakeHost implements HostPort {
       if (out.code !== 'HOST_UNREACHABLE') {
         opts?.onWritten?.();
         this.sent.push(msg);
+        this.afterWritten?.(msg);
       }
       throw out;
     }
@@ -52,11 +57,13 @@ export class FakeHost implements HostPort {
       if (out.written) {
         opts?.onWritten?.();
         this.sent.push(msg);
+        this.afterWritten?.(msg);
       }
       throw out.error;
     }
     opts?.onWritten?.();
     this.sent.push(msg);
+    this.afterWritten?.(msg);
     return { message: out, hostMs: 1 };
   }
 }
@@ -90,6 +97,21 @@ export interface EngineRig {
   forwarder: Forwarder;
   clock: ManualClock;
   profile: TerminalProfile;
+  /** free space the engine sees on the journal's filesystem */
+  disk: { freeBytes: number };
+  logs: LogLine[];
+}
+
+export interface LogLine {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  obj: object;
+  msg?: string;
+}
+
+/** A logger that keeps every line, to assert what was logged and at which level. */
+export function memoryLogger(lines: LogLine[]): Logger {
+  const at = (level: LogLine['level']) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
 export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): EngineRig {
@@ -106,7 +128,20 @@ export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): 
   const host = new FakeHost();
   const reader = new FakeReader();
   const lane = new Lane();
-  const forwarder = new Forwarder({ journal, host, lane, clock, log: silentLogger });
-  const engine = new TxnEngine({ profile, journal, host, reader, forwarder, lane, clock, log: silentLogger });
-  return { engine, journal, host, reader, forwarder, clock, profile };
+  const logs: LogLine[] = [];
+  const log = memoryLogger(logs);
+  const disk = { freeBytes: 1e12 };
+  const forwarder = new Forwarder({ journal, host, lane, clock, log });
+  const engine = new TxnEngine({
+    profile,
+    journal,
+    host,
+    reader,
+    forwarder,
+    lane,
+    clock,
+    log,
+    freeBytes: () => disk.freeBytes,
+  });
+  return { engine, journal, host, reader, forwarder, clock, profile, disk, logs };
 }
