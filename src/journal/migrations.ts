@@ -80,9 +80,9 @@ export const MIGRATIONS: readonly Migration[] = [
     sql: `
       CREATE INDEX txns_original ON txns (orig_batch, orig_stan) WHERE orig_stan IS NOT NULL;
       INSERT OR IGNORE INTO counters (name, value) VALUES ('offline_code', 0);
-      `,
-    },
-    {
+    `,
+  },
+  {
     // Batches and batch upload (issue 8 items 9-11).
     version: 3,
     sql: `
