@@ -67,7 +67,8 @@ function isBlank(b: Buffer): boolean {
   return true;
 }
 
-function listenError(path: string, e: unknown): PosError {
+/** A listen() failure as a coded error naming the path and errno (exported for tests). */
+export function controlListenError(path: string, e: unknown): PosError {
   const errno = errnoOf(e);
   if (errno === 'EADDRINUSE') {
     return new PosError(
@@ -111,7 +112,7 @@ export class ControlServer {
     await prepareSocketPath(path);
     const server = createServer({ allowHalfOpen: true }, (s) => this.accept(s));
     await new Promise<void>((resolve, reject) => {
-      const onError = (e: unknown) => reject(listenError(path, e));
+      const onError = (e: unknown) => reject(controlListenError(path, e));
       server.once('error', onError);
       try {
         server.listen(path, () => {
@@ -119,7 +120,7 @@ export class ControlServer {
           resolve();
         });
       } catch (e) {
-        reject(listenError(path, e));
+        reject(controlListenError(path, e));
       }
     });
     server.on('error', (e) => this.log.error({ errno: errnoOf(e), path }, 'control server error'));
