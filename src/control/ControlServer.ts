@@ -176,10 +176,12 @@ export class ControlServer {
           );
         } else if (!isBlank(item.bytes)) {
           inflight++;
-          void this.handle(socket, item.bytes).finally(() => {
-            inflight--;
-            finishIfDone();
-          });
+          void this.handle(socket, item.bytes)
+            .catch((e) => this.log.error({ err: errnoOf(e) }, 'control request failed'))
+            .finally(() => {
+              inflight--;
+              finishIfDone();
+            });
         }
       }
     };
