@@ -46,6 +46,10 @@ export async function callRuntime<T = unknown>(
         done(() => reject(new PosError('CONTROL_BAD_RESPONSE', 'runtime answered with bad JSON')));
         return;
       }
+      if (typeof res !== 'object' || res === null || typeof res.ok !== 'boolean') {
+        done(() => reject(new PosError('CONTROL_BAD_RESPONSE', 'runtime answered without ok/error')));
+        return;
+      }
       done(() =>
         res.ok
           ? resolve(res.result as T)
