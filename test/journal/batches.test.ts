@@ -163,7 +163,8 @@ describe('migration 3', () => {
     fx.journal.close();
     // the same file as version 1 had it: no batch state at all
     const old = new Database(path);
-    old.exec(`DROP TABLE batch_cards; DROP TABLE batches; DELETE FROM counters WHERE name = 'host_batch';`);
+    old.exec(`DROP TABLE batch_cards; DROP TABLE batches; DROP INDEX txns_original;
+      DELETE FROM counters WHERE name IN ('host_batch', 'offline_code');`);
     old.pragma('user_version = 1');
     old.close();
     expect(MIGRATIONS.map((m) => m.version)).toContain(3);
