@@ -83,12 +83,17 @@ export async function settleBatch(d: SettleDeps): Promise<SettlementResult> {
     answer = await d.lane.run(() => d.host.send(msg));
   } catch (e) {
     if (!isPosError(e)) throw e;
-    d.log.warn({ code: e.code, batch }, 'settlement not answered');
+    // HOST_BAD_MAC: an answer that does not verify (an A0 included) decides nothing
+    const badMac = e.code === 'HOST_BAD_MAC';
+    d.log.warn(
+      { code: e.code, batch },
+      badMac ? 'settlement answer failed the MAC check' : 'settlement not answered',
+    );
     return {
       ...base,
       outcome: 'failed',
-      textEn: 'settlement not answered',
-      textZh: '结算无应答',
+      textEn: badMac ? 'settlement answer failed the MAC check' : 'settlement not answered',
+      textZh: badMac ? '结算应答MAC校验失败' : '结算无应答',
       reason: { code: e.code, message: e.message },
     };
   }
