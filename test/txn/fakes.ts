@@ -7,7 +7,7 @@ import { ManualClock } from '../../src/clock.js';
 import { PosError } from '../../src/errors.js';
 import type { IsoMessage } from '../../src/iso8583/message.js';
 import { Journal } from '../../src/journal/Journal.js';
-import { silentLogger } from '../../src/log.js';
+import { type Logger, silentLogger } from '../../src/log.js';
 import { loadProfile, type TerminalProfile } from '../../src/profile/loadProfile.js';
 import { Forwarder } from '../../src/txn/Forwarder.js';
 import { Lane } from '../../src/txn/Lane.js';
@@ -92,7 +92,10 @@ export interface EngineRig {
   profile: TerminalProfile;
 }
 
-export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): EngineRig {
+export function engineRig(
+  overrides: Partial<TerminalProfile['offline']> = {},
+  opts: { log?: Logger } = {},
+): EngineRig {
   const dir = mkdtempSync(join(tmpdir(), 'posterm-txn-'));
   const profile = loadProfile('emulator');
   profile.offline = { ...profile.offline, ...overrides };
@@ -106,7 +109,25 @@ export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): 
   const host = new FakeHost();
   const reader = new FakeReader();
   const lane = new Lane();
-  const forwarder = new Forwarder({ journal, host, lane, clock, log: silentLogger });
-  const engine = new TxnEngine({ profile, journal, host, reader, forwarder, lane, clock, log: silentLogger });
+  const log = opts.log ?? silentLogger;
+  const forwarder = new Forwarder({ journal, host, lane, clock, log });
+  const engine = new TxnEngine({ profile, journal, host, reader, forwarder, lane, clock, log });
   return { engine, journal, host, reader, forwarder, clock, profile };
+}
+
+/** A logger that keeps what it was told (level, object, message). */
+export class MemoryLogger implements Logger {
+  lines: { level: string; obj: Record<string, unknown>; msg?: string }[] = [];
+  debug(obj: object, msg?: string) {
+    this.lines.push({ level: 'debug', obj: obj as Record<string, unknown>, msg });
+  }
+  info(obj: object, msg?: string) {
+    this.lines.push({ level: 'info', obj: obj as Record<string, unknown>, msg });
+  }
+  warn(obj: object, msg?: string) {
+    this.lines.push({ level: 'warn', obj: obj as Record<string, unknown>, msg });
+  }
+  error(obj: object, msg?: string) {
+    this.lines.push({ level: 'error', obj: obj as Record<string, unknown>, msg });
+  }
 }
