@@ -9,6 +9,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { isPosError, PosError } from '../errors.js';
+import { TLS_CIPHERS, TLS_MIN_VERSION } from '../host/connectors.js';
 import {
   encodeFrame,
   FrameSplitter,
@@ -136,7 +137,15 @@ class HostSimServer extends EventEmitter implements HostSim {
     const t = this.opts.tls;
     this.server = t
       ? tls.createServer(
-          { key: t.key, cert: t.cert, ...(t.ca ? { ca: t.ca } : {}), requestCert: t.requestCert ?? false },
+          {
+            key: t.key,
+            cert: t.cert,
+            ...(t.ca ? { ca: t.ca } : {}),
+            requestCert: t.requestCert ?? false,
+            // the terminal's policy: TLS 1.2+ with forward-secret AEAD suites only
+            minVersion: TLS_MIN_VERSION,
+            ciphers: TLS_CIPHERS,
+          },
           onConn,
         )
       : net.createServer(onConn);

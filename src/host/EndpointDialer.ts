@@ -5,7 +5,7 @@
  */
 import type { Duplex } from 'node:stream';
 import type { Clock, TimerHandle } from '../clock.js';
-import { isPosError, PosError } from '../errors.js';
+import { isPosError, isSecurityFailure, PosError } from '../errors.js';
 import type { Backoff } from './Backoff.js';
 import { type ConnectFn, endpointLabel, type HostEndpoint } from './HostEndpoint.js';
 import type { HostLogger } from './HostLogger.js';
@@ -81,6 +81,7 @@ export class EndpointDialer {
   async dial(): Promise<{ stream: Duplex; endpoint: HostEndpoint }> {
     const { endpoints, clock, log } = this.o;
     let lastError: unknown;
+    let securityError: PosError | undefined;
     for (let round = 0; round < this.o.rounds; round++) {
       const wait = this.retryAt - clock.monotonic();
       if (wait > 0) await clock.sleep(wait);
@@ -96,13 +97,21 @@ export class EndpointDialer {
           return { stream, endpoint: ep };
         } catch (e) {
           lastError = e;
+          if (isPosError(e) && isSecurityFailure(e)) securityError ??= e;
           this.o.onConnectFailure();
-          log.warn({ endpoint: endpointLabel(ep), code: codeOf(e) }, 'host connect failed');
+          if (isPosError(e) && isSecurityFailure(e)) {
+            log.error(
+              { endpoint: endpointLabel(ep), code: e.code, reason: e.context.reason },
+              'host TLS failed',
+            );
+          } else log.warn({ endpoint: endpointLabel(ep), code: codeOf(e) }, 'host connect failed');
         }
       }
       this.retryAt = clock.monotonic() + this.o.backoff.fail();
     }
-    if (isPosError(lastError) && lastError.code.startsWith('HOST_TLS_')) throw lastError;
+    // A TLS failure on any endpoint is reported as such, never as "unreachable": a security
+    // problem is not a network problem (and must not open the way to offline approvals).
+    if (securityError) throw securityError;
     throw new PosError('HOST_UNREACHABLE', `cannot reach the host (${codeOf(lastError)})`, {
       endpoints: endpoints.map(endpointLabel),
       reason: codeOf(lastError),

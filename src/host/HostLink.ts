@@ -55,6 +55,8 @@ interface Pending {
   conn: HostConnection;
   settled: boolean;
   timer?: TimerHandle;
+  /** What unusable frames (wrong TPDU, bad framing, undecodable) came while waiting. */
+  garbage?: string;
   resolve(r: { frame: HostFrame; message: IsoMessage }): void;
   reject(e: PosError): void;
 }
@@ -195,7 +197,13 @@ export class HostLink extends EventEmitter<HostLinkEvents> {
     });
     response.catch(() => {});
     this.pending = pending;
-    opts.onWritten?.();
+    try {
+      opts.onWritten?.();
+    } catch (e) {
+      // the caller's commit failed: nothing is written, nothing waits
+      this.settle(pending, new PosError('HOST_CLOSED', 'request abandoned before writing'));
+      throw e;
+    }
     await Promise.race([conn.write(frameBytes, this.timeouts.sendMs), response.then(() => {})]).catch((e) => {
       if (isPosError(e, 'HOST_TIMEOUT')) this.stats.timeouts++;
       if (!pending.settled) this.settle(pending, e as PosError);
@@ -242,13 +250,20 @@ export class HostLink extends EventEmitter<HostLinkEvents> {
       { endpoint: p.conn.label, mti: p.exp.request.mti, stan: p.exp.request.fields[11], readMs },
       'host response timeout',
     );
+    // Only garbage came instead of the answer: a protocol failure, not a silent host.
     this.settle(
       p,
-      new PosError('HOST_TIMEOUT', `no response from ${p.conn.label} within ${readMs} ms`, {
-        phase: 'read',
-        timeoutMs: readMs,
-        stan: p.exp.request.fields[11],
-      }),
+      p.garbage
+        ? new PosError(
+            'HOST_PROTOCOL',
+            `no usable response from ${p.conn.label} within ${readMs} ms (${p.garbage})`,
+            { phase: 'read', timeoutMs: readMs, stan: p.exp.request.fields[11], reason: p.garbage },
+          )
+        : new PosError('HOST_TIMEOUT', `no response from ${p.conn.label} within ${readMs} ms`, {
+            phase: 'read',
+            timeoutMs: readMs,
+            stan: p.exp.request.fields[11],
+          }),
     );
     if (this.consecutiveTimeouts >= this.failoverPolicy.afterTimeouts) {
       const reason = `${this.consecutiveTimeouts} consecutive timeouts`;
@@ -300,6 +315,7 @@ export class HostLink extends EventEmitter<HostLinkEvents> {
         }
       },
       (err) => {
+        this.noteGarbage(conn, err.code);
         this.stats.badFrames++;
         this.log.warn({ endpoint: conn.label, code: err.code }, 'bad frame from host');
         this.emit('stray', { endpoint: conn.label, reason: 'bad frame' });
@@ -332,6 +348,12 @@ export class HostLink extends EventEmitter<HostLinkEvents> {
     }
   }
 
+  /** Remember on the request waiting on `conn` that an unusable frame came (first cause kept). */
+  private noteGarbage(conn: HostConnection, cause: string): void {
+    const p = this.pending;
+    if (p && p.conn === conn && !p.settled) p.garbage ??= cause;
+  }
+
   private describe(msg: IsoMessage): string {
     try {
       return this.codec.describe(msg);
@@ -353,11 +375,13 @@ export class HostLink extends EventEmitter<HostLinkEvents> {
     const expectedTpdu = swapTpdu(this.tpdu);
     if (!tpduEquals(frame.tpdu, expectedTpdu)) {
       this.stats.badTpdu++;
+      this.noteGarbage(conn, 'HOST_BAD_TPDU');
       this.log.warn({ endpoint: conn.label, summary }, 'host frame with a wrong TPDU ignored');
       this.emit('stray', { endpoint: conn.label, reason: 'tpdu', summary });
       return;
     }
     if (!message) {
+      this.noteGarbage(conn, codeOf(decodeError));
       this.stats.badFrames++;
       this.log.warn({ endpoint: conn.label, code: codeOf(decodeError) }, 'undecodable host message ignored');
       this.emit('stray', { endpoint: conn.label, reason: 'undecodable' });

@@ -144,8 +144,9 @@ export class HostSession extends EventEmitter<HostSessionEvents> {
 
   /**
    * Send a message (financial ones get the MAC) after a sign-on when one is due; returns the
-   * response. A financial response whose MAC is missing or wrong: PosError HOST_BAD_MAC (the
-   * caller reverses with A0) and a sign-on is scheduled.
+   * response. The MAC of every financial response is verified first, whatever field 39 says:
+   * missing or wrong is PosError HOST_BAD_MAC (the caller reverses with A0) and a sign-on is
+   * scheduled; a verified A0 is returned (a decline) and schedules a sign-on.
    */
   async send(msg: IsoMessage, opts: Omit<HostRequestOptions, 'packed'> = {}): Promise<HostResponse> {
     if (this.needSignOn || !this.mak) await this.signOn();
@@ -166,21 +167,23 @@ export class HostSession extends EventEmitter<HostSessionEvents> {
     const res = await this.o.link.request(out, { ...opts, packed });
     this.touch();
     this.afterResponse(res);
-    const rc = res.message.fields[39];
-    if (rc === 'A0') {
-      // The host could not verify our MAC: its answer is a decline, keys are renewed first.
-      this.requireSignOn('response code A0');
-      return res;
-    }
+    // MAC first, whatever field 39 says: an answer that does not verify is no answer at all,
+    // an A0 included (anyone on the path could forge one to decline a payment or block a batch).
     if (withMac && (res.message.fields[64] === undefined || !verifyMac(res.rawBody, macFn))) {
       this.requireSignOn('bad response MAC');
-      this.log.warn({ mti: res.message.mti, stan: res.message.fields[11] }, 'response MAC missing or wrong');
+      this.log.warn(
+        { mti: res.message.mti, stan: res.message.fields[11], responseCode: res.message.fields[39] },
+        'response MAC missing or wrong',
+      );
       throw new PosError('HOST_BAD_MAC', 'response MAC missing or wrong', {
         field: 64,
         mti: res.message.mti,
         stan: res.message.fields[11],
+        responseCode: res.message.fields[39],
       });
     }
+    // A MAC-verified A0 is the host's word: it could not check our MAC. A decline; new keys first.
+    if (res.message.fields[39] === 'A0') this.requireSignOn('response code A0');
     return res;
   }
 

@@ -1,6 +1,8 @@
 /**
  * Default connect functions for HostLink: plain TCP and TLS 1.2+ (optional mutual TLS and
- * public-key pinning). A TLS endpoint never falls back to plain TCP.
+ * public-key pinning). A TLS endpoint never falls back to plain TCP. On TLS 1.2 only
+ * forward-secret AEAD suites (ECDHE with AES-GCM or CHACHA20-POLY1305); TLS 1.3 suites as
+ * OpenSSL has them (all AEAD, all forward secret).
  */
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -21,6 +23,33 @@ export function certificatePin(pem: string | Buffer): string {
   return spkiPin(spki);
 }
 
+/**
+ * The cipher suites the terminal (and the host simulator) accept: the TLS 1.3 suites, and on
+ * TLS 1.2 only ECDHE key exchange with an AEAD cipher. No CBC, no SHA-1 MAC, no static RSA.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'TLS_AES_128_GCM_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+/** The lowest TLS version either side accepts. */
+export const TLS_MIN_VERSION = 'TLSv1.2' as const;
+
+/** OpenSSL / Node verification codes that mean "the certificate was refused" (HOST_TLS_CERT). */
+function isCertificateReason(reason: string): boolean {
+  return (
+    /^(CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|INVALID_CA|PATH_LENGTH|HOSTNAME_MISMATCH)/.test(reason) ||
+    reason === 'ERR_TLS_CERT_ALTNAME_INVALID'
+  );
+}
+
 function abortError(signal: AbortSignal, e: HostEndpoint): PosError {
   if (isPosError(signal.reason)) return signal.reason;
   return new PosError('HOST_CONNECT_ABORTED', `connect to ${e.host}:${e.port} aborted`, {
@@ -32,6 +61,13 @@ function abortError(signal: AbortSignal, e: HostEndpoint): PosError {
 function socketError(err: NodeJS.ErrnoException, e: HostEndpoint, tlsStage: boolean): PosError {
   if (isPosError(err)) return err;
   const reason = err.code ?? 'unknown';
+  if (tlsStage && isCertificateReason(reason)) {
+    return new PosError('HOST_TLS_CERT', `TLS certificate of ${e.host}:${e.port} refused (${reason})`, {
+      host: e.host,
+      port: e.port,
+      reason,
+    });
+  }
   if (tlsStage) {
     return new PosError('HOST_TLS_FAILED', `TLS with ${e.host}:${e.port} failed (${reason})`, {
       host: e.host,
@@ -158,7 +194,8 @@ export const tlsConnect: ConnectFn = async (e, signal) => {
     ca,
     cert,
     key,
-    minVersion: 'TLSv1.2',
+    minVersion: TLS_MIN_VERSION,
+    ciphers: TLS_CIPHERS,
     rejectUnauthorized: true,
     checkServerIdentity: (host, peer) => tls.checkServerIdentity(host, peer) ?? pinCheck(t, e, peer),
   });

@@ -15,7 +15,7 @@ import {
   stepNow,
   toAdviceRecord,
 } from './records.js';
-import { checkAnswer } from './TxnStateMachine.js';
+import { checkAnswer, notSentResult } from './TxnStateMachine.js';
 import type {
   AdviceRecord,
   AdviceState,
@@ -167,6 +167,20 @@ export class AdviceQueue {
            WHERE id = ?`,
         )
         .run(t.wallMs, t.monoMs, id);
+    });
+    return this.mustGet(id);
+  }
+
+  /**
+   * An advice that could not be sent (sign-on, TLS or connect failed before any byte of it was
+   * written): no attempt is counted, it stays pending, `cause` (an error code) is kept as its
+   * last result, `not-sent: CAUSE`.
+   */
+  notSent(id: number, cause: string): AdviceRecord {
+    const result = notSentResult(cause);
+    this.ctx.atomic(() => {
+      this.expect(id, ['pending'], 'not-sent');
+      this.ctx.stmt('UPDATE advices SET last_result = ? WHERE id = ?').run(result, id);
     });
     return this.mustGet(id);
   }

@@ -201,6 +201,10 @@ export class Journal {
   reversalAttempt(id: number): TxnRecord {
     return this.txns.reversalAttempt(id);
   }
+  /** A reversal whose bytes never left (not an attempt): last result `not-sent: CAUSE`. */
+  reversalNotSent(id: number, cause: string): TxnRecord {
+    return this.txns.reversalNotSent(id, cause);
+  }
   /** The 0410 (or null: no answer). 00 / 25 finish the reversal; anything else keeps it pending. */
   reversalResult(id: number, responseCode: string | null): TxnRecord {
     return this.txns.reversalResult(id, responseCode);
@@ -319,6 +323,10 @@ export class Journal {
   /** Commit before each send of the advice. */
   adviceAttempt(id: number): AdviceRecord {
     return this.queue.attempt(id);
+  }
+  /** An advice whose bytes never left (not an attempt): last result `not-sent: CAUSE`. */
+  adviceNotSent(id: number, cause: string): AdviceRecord {
+    return this.queue.notSent(id, cause);
   }
   /** The 0230 (or null: no answer). 00 / 94 finish it; other codes: refused after the fact. */
   adviceResult(id: number, answer: Answer | null): AdviceRecord {

@@ -252,6 +252,20 @@ export class TxnStateMachine {
     });
   }
 
+  /**
+   * A reversal that could not be sent (sign-on, TLS or connect failed before any byte of it was
+   * written): not an attempt; `cause` (an error code) is kept as its last result,
+   * `not-sent: CAUSE`. The reversal stays pending.
+   */
+  reversalNotSent(id: number, cause: string): TxnRecord {
+    const result = notSentResult(cause);
+    return this.transition(id, 'reversal-not-sent', (row) => {
+      if (row.state !== 'reversal-pending' || row.can_send !== 0) return false;
+      this.ctx.stmt('UPDATE txns SET reversal_result = ? WHERE id = ?').run(result, id);
+      return true;
+    });
+  }
+
   /** The 0410 (or null: no answer). 00 / 25 finish the reversal; anything else keeps it pending. */
   reversalResult(id: number, responseCode: string | null): TxnRecord {
     if (responseCode !== null && (typeof responseCode !== 'string' || !CODE.test(responseCode))) {
@@ -340,6 +354,14 @@ export class TxnStateMachine {
     if (!rec) throw new PosError('JOURNAL_NOT_FOUND', 'no such transaction', { key: txnRecordId(id) });
     return rec;
   }
+}
+
+/** `not-sent: CAUSE` for an item whose message never left the terminal (cause: an error code). */
+export function notSentResult(cause: string): string {
+  if (typeof cause !== 'string' || !/^[A-Z][A-Z0-9_]{0,63}$/.test(cause)) {
+    throw new PosError('JOURNAL_BAD_INPUT', 'not-sent cause must be an error code', { field: 'cause' });
+  }
+  return `not-sent: ${cause}`;
 }
 
 /**

@@ -124,8 +124,12 @@ export async function settleBatch(d: SettleDeps, batch?: string): Promise<Settle
     return {
       ...base,
       outcome: 'failed',
-      textEn: 'settlement not answered',
-      textZh: '结算无应答',
+      // HOST_BAD_MAC: an answer that does not verify (an A0 included) decides nothing
+      textEn:
+        sent.failure.code === 'HOST_BAD_MAC'
+          ? 'settlement answer failed the MAC check'
+          : 'settlement not answered',
+      textZh: sent.failure.code === 'HOST_BAD_MAC' ? '结算应答MAC校验失败' : '结算无应答',
       reason: sent.failure,
     };
   }
@@ -274,7 +278,11 @@ async function send(
     return { message: answer.message };
   } catch (e) {
     if (!isPosError(e)) throw e;
-    d.log.warn({ code: e.code, batch }, `${what} not answered`);
+    const badMac = e.code === 'HOST_BAD_MAC';
+    d.log.warn(
+      { code: e.code, batch },
+      badMac ? `${what} answer failed the MAC check` : `${what} not answered`,
+    );
     return { failure: { code: e.code, message: e.message } };
   }
 }

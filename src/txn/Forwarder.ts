@@ -2,10 +2,11 @@
  * Store-and-forward: sends what the terminal owes the host. Pending reversals first, then
  * advices oldest first; one in flight; the same STAN and content on every retry (both are
  * rebuilt from the journal); backoff while the host cannot be reached. Every attempt is
- * committed before its bytes go out, every result right after.
+ * committed right before its bytes go out (an item that never left the terminal is no attempt),
+ * every result right after.
  */
 import type { Clock, TimerHandle } from '../clock.js';
-import { isPosError } from '../errors.js';
+import { isHostDown, isHostFailure, isProtocolFailure, isSecurityFailure } from '../errors.js';
 import { Backoff, type BackoffPolicy } from '../host/Backoff.js';
 import {
   Mti,
@@ -33,7 +34,7 @@ export interface ForwardReport {
   unreachable: boolean;
 }
 
-type Outcome = 'done' | 'refused' | 'retry' | 'unreachable';
+type Outcome = 'done' | 'refused' | 'retry' | 'unreachable' | 'blocked';
 
 export class Forwarder {
   /** Outcomes the journal could not record (disk full): written, then sent, before anything else. */
@@ -123,7 +124,7 @@ export class Forwarder {
         report.unreachable = true;
         break;
       }
-      if (outcome === 'retry') {
+      if (outcome === 'retry' || outcome === 'blocked') {
         report.failed++;
         break; // keep the order: nothing overtakes an unfinished item
       }
@@ -138,29 +139,42 @@ export class Forwarder {
 
   private async send(item: ForwardItem): Promise<Outcome> {
     const { journal, host, log } = this.deps;
+    // The attempt is committed in onWritten, right before the bytes go to the socket (journal
+    // before wire): a sign-on, TLS or connect failure before that is not an attempt.
     if (item.type === 'reversal') {
       const original = fromJournal(Mti.FinancialRequest, item.request);
       const msg = reversalRequestFromOriginal(original, item.reason);
-      journal.reversalAttempt(item.txn.id);
-      crashPoint('forward-after-commit');
       const sent = { written: false };
       try {
-        const ans = await host.send(msg, { onWritten: () => (sent.written = true) });
+        const ans = await host.send(msg, {
+          onWritten: () => {
+            journal.reversalAttempt(item.txn.id);
+            sent.written = true;
+            crashPoint('forward-after-commit');
+          },
+        });
         crashPoint('forward-after-answer');
         const code = parseReversalResponse(ans.message).responseCode;
         const rec = journal.reversalResult(item.txn.id, code);
         log.info({ txn: item.txn.id, stan: item.txn.stan, reason: item.reason, code }, 'reversal answered');
         return rec.state === 'reversed' ? 'done' : 'retry';
       } catch (e) {
-        return this.failed(e, sent.written, () => journal.reversalResult(item.txn.id, null), item.txn.id);
+        return this.failed(e, sent.written, item.txn.id, {
+          noAnswer: () => journal.reversalResult(item.txn.id, null),
+          notSent: (cause) => journal.reversalNotSent(item.txn.id, cause),
+        });
       }
     }
     const msg = fromJournal(Mti.AdviceRequest, item.request);
-    journal.adviceAttempt(item.advice.id);
-    crashPoint('forward-after-commit');
     const sent = { written: false };
     try {
-      const ans = await host.send(msg, { onWritten: () => (sent.written = true) });
+      const ans = await host.send(msg, {
+        onWritten: () => {
+          journal.adviceAttempt(item.advice.id);
+          sent.written = true;
+          crashPoint('forward-after-commit');
+        },
+      });
       crashPoint('forward-after-answer');
       const resp = parseOfflineSaleAdviceResponse(ans.message);
       if (resp.responseCode === 'A0') {
@@ -186,14 +200,38 @@ export class Forwarder {
       }
       return rec.state === 'done' ? 'done' : 'retry';
     } catch (e) {
-      return this.failed(e, sent.written, () => journal.adviceResult(item.advice.id, null), item.advice.id);
+      return this.failed(e, sent.written, item.advice.id, {
+        noAnswer: () => journal.adviceResult(item.advice.id, null),
+        notSent: (cause) => journal.adviceNotSent(item.advice.id, cause),
+      });
     }
   }
 
-  private failed(e: unknown, written: boolean, recordNoAnswer: () => void, id: number): Outcome {
-    if (!isPosError(e) || !(e.code.startsWith('HOST_') || e.code.startsWith('ISO_'))) throw e;
-    recordNoAnswer();
-    this.deps.log.warn({ id, code: e.code }, 'forwarding attempt failed');
-    return written ? 'retry' : 'unreachable';
+  /**
+   * A failed send. Written: no answer (retry later). Not written: nothing left the terminal, no
+   * attempt counted; the host being down is 'unreachable' (quiet, backoff), a key, TLS or
+   * protocol failure is 'blocked' (logged at error level with its code: a technician must act;
+   * backoff as well).
+   */
+  private failed(
+    e: unknown,
+    written: boolean,
+    id: number,
+    record: { noAnswer: () => void; notSent: (cause: string) => void },
+  ): Outcome {
+    if (!isHostFailure(e)) throw e;
+    if (written) {
+      record.noAnswer();
+      this.deps.log.warn({ id, code: e.code }, 'forwarding attempt not answered');
+      return 'retry';
+    }
+    record.notSent(e.code);
+    if (isHostDown(e)) {
+      this.deps.log.warn({ id, code: e.code }, 'host unreachable: forwarding later');
+      return 'unreachable';
+    }
+    const kind = isSecurityFailure(e) ? 'key or TLS' : isProtocolFailure(e) ? 'protocol' : 'host';
+    this.deps.log.error({ id, code: e.code, reason: e.message }, `forwarding blocked by a ${kind} failure`);
+    return 'blocked';
   }
 }

@@ -5,7 +5,15 @@
  * committed in the next step. One transaction at a time.
  */
 import type { Clock } from '../clock.js';
-import { isPosError, PosError } from '../errors.js';
+import {
+  isHostDown,
+  isHostFailure,
+  isPosError,
+  isProtocolFailure,
+  isSecurityFailure,
+  isUnauthenticatedAnswer,
+  PosError,
+} from '../errors.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import {
   balanceInquiryRequestToMessage,
@@ -28,6 +36,7 @@ import { approveOffline } from './approveOffline.js';
 import { crashPoint } from './crashPoints.js';
 import type { Forwarder } from './Forwarder.js';
 import { type HeldOp, isWriteFailure } from './HeldOutcomes.js';
+import { hostFailureText } from './hostFailureText.js';
 import type { Lane } from './Lane.js';
 import { localResult as local } from './localResult.js';
 import { localParts } from './localTime.js';
@@ -142,7 +151,8 @@ export class TxnEngine {
     });
     const rec = this.begin({ kind: 'purchase', amountMinor }, msg);
     const online = await this.sendOnline(rec, msg, parsePurchaseResponse);
-    if (online.kind === 'not-sent' && mode === 'prefer-online') {
+    // Offline only when the host cannot be reached, never after a key, TLS or protocol failure.
+    if (online.kind === 'not-sent' && mode === 'prefer-online' && isHostDown(online.error)) {
       this.d.log.warn({ code: online.error.code }, 'host unreachable: trying offline approval');
       return this.offlineSale(card, amountMinor, inHand, cardMs);
     }
@@ -341,12 +351,15 @@ export class TxnEngine {
           this.record(rec, { op: 'abort' }, () => this.d.journal.abort(rec.id));
           return { kind: 'unrecorded', error: markFailed };
         }
-        if (!isPosError(e) || !(e.code.startsWith('HOST_') || e.code.startsWith('ISO_'))) throw e;
+        if (!isHostFailure(e)) throw e;
         if (!written) {
           this.record(rec, { op: 'abort' }, () => this.d.journal.abort(rec.id));
+          if (isHostDown(e)) this.d.log.warn({ code: e.code }, 'host unreachable: request not sent');
+          else this.d.log.error({ code: e.code, reason: e.message }, 'request not sent: host link failure');
           return { kind: 'not-sent', error: e };
         }
-        const reason = e.code === 'HOST_BAD_MAC' || e.code.startsWith('ISO_') ? 'A0' : '98';
+        // An answer that failed authentication or could not be understood: A0; none: 98.
+        const reason = isUnauthenticatedAnswer(e) || isProtocolFailure(e) ? 'A0' : '98';
         this.record(rec, { op: 'no-answer', reason }, () => this.d.journal.recordNoAnswer(rec.id, reason));
         return { kind: 'no-answer', error: e, reason };
       }
@@ -420,15 +433,19 @@ export class TxnEngine {
         this.d.forwarder.held.list().some((h) => h.txnId === rec.id && h.reversal);
       if (pending) this.d.forwarder.kick(0);
       const timeout = online.kind === 'no-answer' && online.reason === '98';
+      const notSent = online.kind === 'not-sent' ? hostFailureText(online.error) : undefined;
+      // a key, TLS or protocol failure before sending: declined, and the text says what to fix
+      const refused =
+        online.kind === 'not-sent' && (isSecurityFailure(online.error) || isProtocolFailure(online.error));
       return {
         ...base,
-        outcome: 'failed',
-        textEn: timeout
-          ? 'no answer from the host'
-          : online.kind === 'no-answer'
-            ? 'host answer failed the MAC check'
-            : 'host unreachable',
-        textZh: timeout ? '主机无应答' : online.kind === 'no-answer' ? '应答MAC校验失败' : '主机无法连接',
+        outcome: refused ? 'declined' : 'failed',
+        textEn: notSent
+          ? notSent.en
+          : timeout
+            ? 'no answer from the host'
+            : 'host answer failed the MAC check',
+        textZh: notSent ? notSent.zh : timeout ? '主机无应答' : '应答MAC校验失败',
         reason: { code: online.error.code, message: online.error.message },
         reversalPending: pending && online.kind === 'no-answer' ? { reason: online.reason } : undefined,
         timings: { cardMs, totalMs: this.d.clock.monotonic() - inHand },

@@ -240,3 +240,36 @@ describe('HostLink request/response', () => {
     expect(link.stats.badFrames).toBe(1);
   });
 });
+
+describe('HostLink protocol failures', () => {
+  it('only a wrong-TPDU answer arrives: the read timeout is HOST_PROTOCOL, not a silent host', async () => {
+    const { fa, link, clock } = await setup();
+    fa.onRequest = (r) => fa.answer(r, { tpdu: parseTpdu(TPDU) }); // not swapped
+    const p = rejection(link.request(purchase('000501')));
+    await until(() => link.stats.badTpdu === 1, 'bad TPDU');
+    clock.advance(5000); // readMs
+    const err = await p;
+    expect(err.code).toBe('HOST_PROTOCOL');
+    expect(err.context).toMatchObject({ phase: 'read', reason: 'HOST_BAD_TPDU', stan: '000501' });
+  });
+
+  it('garbage framing instead of the answer: HOST_PROTOCOL with the framing code', async () => {
+    const { fa, link, clock } = await setup();
+    fa.onRequest = (r) => r.socket.write(Buffer.from('0003ffffff', 'hex')); // a 3-byte frame: no TPDU
+    const p = rejection(link.request(purchase('000502')));
+    await until(() => link.stats.badFrames === 1, 'bad frame');
+    clock.advance(5000);
+    const err = await p;
+    expect(err.code).toBe('HOST_PROTOCOL');
+    expect(String(err.context.reason)).toMatch(/^HOST_/);
+  });
+
+  it('nothing at all arrives: still HOST_TIMEOUT', async () => {
+    const { fa, link, clock } = await setup();
+    const p = rejection(link.request(purchase('000503')));
+    await fa.request(1);
+    await flush(3);
+    clock.advance(5000);
+    expect((await p).code).toBe('HOST_TIMEOUT');
+  });
+});

@@ -68,4 +68,35 @@ describe('HostLink over TLS', () => {
     expect(err.context.reason).toBe('HOST_CONNECT_TIMEOUT');
     expect(fa.requests).toHaveLength(0);
   });
+
+  // Server certificate is ECDSA P-256: the suites below are the ECDSA ones.
+  async function tls12Acquirer(ciphers: string) {
+    const fa = await FakeAcquirer.start((r, f) => f.answer(r), {
+      key: serverKey,
+      cert: serverCert,
+      minVersion: 'TLSv1.2',
+      maxVersion: 'TLSv1.2',
+      ciphers,
+    });
+    cleanups.push(() => fa.close());
+    const { link } = makeLink(fa.port, {
+      primary: { host: '127.0.0.1', port: fa.port, tls: { caPem, pins: [serverPin] } },
+    });
+    cleanups.push(() => link.close());
+    return { fa, link };
+  }
+
+  it('TLS 1.2 with only a CBC-SHA1 suite on offer: HOST_TLS_FAILED, nothing is sent', async () => {
+    const { fa, link } = await tls12Acquirer('ECDHE-ECDSA-AES128-SHA');
+    const err = await rejection(link.request(purchase('000001')));
+    expect(err.code).toBe('HOST_TLS_FAILED');
+    expect(String(err.context.reason)).toMatch(/HANDSHAKE|CIPHER/);
+    expect(fa.requests).toHaveLength(0);
+  });
+
+  it('TLS 1.2 with an ECDHE AES-GCM suite works', async () => {
+    const { link } = await tls12Acquirer('ECDHE-ECDSA-AES128-GCM-SHA256');
+    const res = await link.request(purchase('000001'));
+    expect(res.message.mti).toBe('0210');
+  });
 });

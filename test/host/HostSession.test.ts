@@ -3,6 +3,8 @@ import { ManualClock } from '../../src/clock.js';
 import { HostLink } from '../../src/host/HostLink.js';
 import { HostSession, type HostSessionOptions } from '../../src/host/HostSession.js';
 import { buildSignOnKeys, unionPayMac, verifyMac } from '../../src/iso8583/crypto/index.js';
+import { settlementRequestToMessage } from '../../src/iso8583/views/cupPos.js';
+import { hex, vectorsWhere } from '../iso8583/crypto/vectors.js';
 import { type AnswerOptions, FakeAcquirer, type FakeRequest } from './FakeAcquirer.js';
 import { flush, purchase, rejection, TPDU, until } from './linkHelpers.js';
 
@@ -10,6 +12,17 @@ const TMK = Buffer.from('0123456789ABCDEFFEDCBA9876543210', 'hex');
 const PIK = Buffer.from('1111111111111111AAAAAAAAAAAAAAAA', 'hex');
 const MAK = Buffer.from('2222222222222222BBBBBBBBBBBBBBBB', 'hex');
 const KEYS = buildSignOnKeys(TMK, PIK, MAK);
+
+const settlement = (stan: string) =>
+  settlementRequestToMessage({
+    stan,
+    terminalId: '12345678',
+    merchantId: '123456789012345',
+    batch: '000001',
+    operatorId: '01',
+    currency: '156',
+    totals: { debitTotalMinor: 100, debitCount: 1, creditTotalMinor: 0, creditCount: 0, reconciliation: '0' },
+  });
 
 interface HostScript {
   keys?: Buffer;
@@ -143,9 +156,9 @@ describe('HostSession', () => {
     expect((await rejection(session.send(purchase('000200')))).code).toBe('HOST_BAD_MAC');
   });
 
-  it('response code A0: the answer is returned and the next request signs on first', async () => {
+  it("response code A0 with a verified MAC: the host's decline is returned and the next request signs on first", async () => {
     const { session, mtis } = await setup({
-      financial: (n) => (n === 0 ? { mak: undefined, fields: { 39: 'A0', 38: undefined } } : {}),
+      financial: (n) => (n === 0 ? { fields: { 39: 'A0', 38: undefined } } : {}),
     });
     await session.start();
     const res = await session.send(purchase('000200'));
@@ -153,6 +166,43 @@ describe('HostSession', () => {
     expect(session.signedOn).toBe(false);
     await session.send(purchase('000201'));
     expect(mtis()).toEqual(['0800', '0200', '0800', '0200']);
+  });
+
+  it('response code A0 without a MAC is no answer: HOST_BAD_MAC (reverse with A0), then a sign-on', async () => {
+    // the MAC both sides compute is the UnionPay ECB MAC of the shared worked vector
+    const [v] = vectorsWhere(/^UnionPay ECB MAC result/);
+    expect(unionPayMac(hex(v.inputs.mak), hex(v.inputs.mab_hex)).toString('ascii')).toBe(v.expected);
+    const { session, mtis } = await setup({
+      financial: (n) =>
+        n === 0 ? { mak: undefined, fields: { 39: 'A0', 38: undefined, 64: undefined } } : {},
+    });
+    await session.start();
+    const err = await rejection(session.send(purchase('000200')));
+    expect(err.code).toBe('HOST_BAD_MAC');
+    expect(err.context.responseCode).toBe('A0');
+    expect(session.signedOn).toBe(false);
+    const next = await session.send(purchase('000201'));
+    expect(next.message.fields[39]).toBe('00');
+    expect(mtis()).toEqual(['0800', '0200', '0800', '0200']);
+  });
+
+  it('response code A0 with a wrong MAC is HOST_BAD_MAC too', async () => {
+    const WRONG = Buffer.from('3333333333333333CCCCCCCCCCCCCCCC', 'hex');
+    const { session } = await setup({
+      financial: (n) => (n === 0 ? { mak: WRONG, fields: { 39: 'A0', 38: undefined } } : {}),
+    });
+    await session.start();
+    expect((await rejection(session.send(purchase('000200')))).code).toBe('HOST_BAD_MAC');
+  });
+
+  it('an unauthenticated settlement answer with A0 is HOST_BAD_MAC, not a decline', async () => {
+    const { session } = await setup({
+      financial: () => ({ mak: undefined, fields: { 39: 'A0', 38: undefined, 64: undefined } }),
+    });
+    await session.start();
+    const err = await rejection(session.send(settlement('000300')));
+    expect(err.code).toBe('HOST_BAD_MAC');
+    expect(err.context.mti).toBe('0510');
   });
 
   it('concurrent sends share one sign-on', async () => {

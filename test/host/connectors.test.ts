@@ -114,20 +114,20 @@ describe('tlsConnect', () => {
       await codeOfRejection(
         tlsConnect(ep(port, { caPem, servername: 'acquirer.example' }), new AbortController().signal),
       ),
-    ).toBe('HOST_TLS_FAILED');
+    ).toBe('HOST_TLS_CERT');
   });
 
   it('refuses a server signed by another CA', async () => {
     const { port } = await tlsEcho();
     expect(
       await codeOfRejection(tlsConnect(ep(port, { caPem: otherCaPem }), new AbortController().signal)),
-    ).toBe('HOST_TLS_FAILED');
+    ).toBe('HOST_TLS_CERT');
   });
 
   it('refuses a server that is not in the system store when no CA is given', async () => {
     const { port } = await tlsEcho();
     expect(await codeOfRejection(tlsConnect(ep(port, {}), new AbortController().signal))).toBe(
-      'HOST_TLS_FAILED',
+      'HOST_TLS_CERT',
     );
   });
 

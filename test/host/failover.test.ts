@@ -240,3 +240,35 @@ describe('single endpoint', () => {
     expect(fa.requests[2].socket).toBe(fa.sockets[1]);
   });
 });
+
+describe('failure class of a failed dial', () => {
+  it('a TLS failure on the primary and a refused backup: the TLS failure is reported, not HOST_UNREACHABLE', async () => {
+    const connect: ConnectFn = (ep) =>
+      ep.port === 1
+        ? Promise.reject(new PosError('HOST_TLS_PIN_MISMATCH', 'pin (test)', { key: 'host.tls.pins' }))
+        : refused(ep.port);
+    const link = new HostLink({
+      primary: { host: '127.0.0.1', port: 1 },
+      backup: { host: '127.0.0.1', port: 2 },
+      tpdu: TPDU,
+      clock: new ManualClock(),
+      connect,
+    });
+    cleanups.push(() => link.close());
+    expect(await rejectionCode(link.request(purchase('000001')))).toBe('HOST_TLS_PIN_MISMATCH');
+  });
+
+  it('both endpoints refused: HOST_UNREACHABLE with the last cause', async () => {
+    const link = new HostLink({
+      primary: { host: '127.0.0.1', port: 1 },
+      backup: { host: '127.0.0.1', port: 2 },
+      tpdu: TPDU,
+      clock: new ManualClock(),
+      connect: (ep) => refused(ep.port),
+    });
+    cleanups.push(() => link.close());
+    const err = await rejection(link.request(purchase('000001')));
+    expect(err.code).toBe('HOST_UNREACHABLE');
+    expect(err.context.reason).toBe('HOST_CONNECT_FAILED');
+  });
+});

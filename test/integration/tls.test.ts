@@ -41,7 +41,7 @@ describe('TLS to the acquirer', () => {
   it('refuses a server whose key does not match the pin: nothing reaches the host, no plain-TCP fallback', async () => {
     w = await tlsWorld(WRONG_PIN);
     const r = await w.rt.engine.sale({ amountMinor: 1200, mode: 'require-online' });
-    expect(r).toMatchObject({ outcome: 'failed', reason: { code: 'HOST_TLS_PIN_MISMATCH' } });
+    expect(r).toMatchObject({ outcome: 'declined', reason: { code: 'HOST_TLS_PIN_MISMATCH' } });
     expect(w.sim.ledger(w.profile.terminalId)).toHaveLength(0);
     expect(w.sim.stats.requests).toBe(0);
     expect(w.rt.journal.pendingReversals()).toHaveLength(0);

@@ -36,7 +36,7 @@ describe('transaction commands', () => {
 
     expect((await cli('refund', rrn, '2.00')).out).toMatch(/^APPROVED online/);
     expect((await cli('void', rrn)).out).toMatch(/^APPROVED online/);
-    expect((await cli('inquiry')).out).toMatch(/balance  12345\.67 CNY/);
+    expect((await cli('inquiry')).out).toMatch(/balance {2}12345\.67 CNY/);
     for (const r of [sale, declined]) expect(r.out).not.toContain('6212345600000012');
   });
 

@@ -104,17 +104,14 @@ export interface EngineRig {
 
 export interface LogLine {
   level: 'debug' | 'info' | 'warn' | 'error';
-  obj: object;
+  obj: Record<string, unknown>;
   msg?: string;
 }
 
-/** A logger that keeps every line, to assert what was logged and at which level. */
-export function memoryLogger(lines: LogLine[]): Logger {
-  const at = (level: LogLine['level']) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
-}
-
-export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): EngineRig {
+export function engineRig(
+  overrides: Partial<TerminalProfile['offline']> = {},
+  opts: { log?: MemoryLogger } = {},
+): EngineRig {
   const dir = mkdtempSync(join(tmpdir(), 'posterm-txn-'));
   const profile = loadProfile('emulator');
   profile.offline = { ...profile.offline, ...overrides };
@@ -128,8 +125,8 @@ export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): 
   const host = new FakeHost();
   const reader = new FakeReader();
   const lane = new Lane();
-  const logs: LogLine[] = [];
-  const log = memoryLogger(logs);
+  const log = opts.log ?? new MemoryLogger();
+  const logs = log.lines;
   const disk = { freeBytes: 1e12 };
   const forwarder = new Forwarder({ journal, host, lane, clock, log });
   const engine = new TxnEngine({
@@ -144,4 +141,24 @@ export function engineRig(overrides: Partial<TerminalProfile['offline']> = {}): 
     freeBytes: () => disk.freeBytes,
   });
   return { engine, journal, host, reader, forwarder, clock, profile, disk, logs };
+}
+
+/** A logger that keeps every line, to assert what was logged and at which level. */
+export class MemoryLogger implements Logger {
+  readonly lines: LogLine[] = [];
+  private at(level: LogLine['level'], obj: object, msg?: string): void {
+    this.lines.push({ level, obj: obj as Record<string, unknown>, msg });
+  }
+  debug(obj: object, msg?: string) {
+    this.at('debug', obj, msg);
+  }
+  info(obj: object, msg?: string) {
+    this.at('info', obj, msg);
+  }
+  warn(obj: object, msg?: string) {
+    this.at('warn', obj, msg);
+  }
+  error(obj: object, msg?: string) {
+    this.at('error', obj, msg);
+  }
 }
