@@ -24,7 +24,8 @@ export class ControlServer {
     private readonly log: Logger,
   ) {}
 
-  async listen(path: string): Promise<void> {
+  // opts.group: wired by the control-channel change
+  async listen(path: string, _opts: { group?: string | number } = {}): Promise<void> {
     mkdirSync(dirname(path), { recursive: true });
     if (existsSync(path)) unlinkSync(path); // a stale socket left by a killed runtime
     const server = createServer((s) => this.accept(s));
