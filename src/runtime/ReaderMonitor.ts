@@ -37,10 +37,6 @@ export class ReaderMonitor {
     return { ...this.current };
   }
 
-  get connected(): boolean {
-    return this.driver.state === 'connected';
-  }
-
   /**
    * Starts the driver and resolves after its first attempt: connected, or failed (the driver
    * then keeps trying in the background). Never rejects.
