@@ -9,7 +9,7 @@ export function resolveDialect(name: string | undefined): Dialect {
     return getDialect(name ?? 'cup-pos');
   } catch (e) {
     if (isPosError(e, 'ISO_UNKNOWN_DIALECT')) {
-      throw new PosError('CLI_UNKNOWN_DIALECT', 'unknown dialect (known: cup-pos, iso87-ascii)', {
+      throw new PosError('CLI_USAGE', 'unknown dialect (known: cup-pos, iso87-ascii)', {
         key: 'dialect',
       });
     }

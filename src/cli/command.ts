@@ -23,4 +23,9 @@ export const ExitCode = {
   Usage: 2,
   /** Could not reach a device, host or runtime. */
   Unavailable: 3,
+  /**
+   * `posterm run` could not start: journal locked, corrupt or its key missing, a key file open
+   * to others, the control socket's directory unusable ... (stderr: `posterm run: CODE: message`).
+   */
+  NotStarted: 4,
 } as const;

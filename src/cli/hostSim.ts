@@ -3,7 +3,7 @@
  * through its admin channel (JSON lines on 127.0.0.1, port = sim port + 1).
  */
 import { parseArgs } from 'node:util';
-import { PosError } from '../errors.js';
+import { isPosError, PosError } from '../errors.js';
 import { type CliCommand, ExitCode } from './command.js';
 
 /** TMK used when --tmk is not given (test value, never for production). */
@@ -23,7 +23,9 @@ on 127.0.0.1:N+1.
   --faults LIST   faults, e.g. delay:200,bad-mac@0200,no-answer*2 (see docs/host-simulator.md)
   --tmk HEX       terminal master key, 16 bytes hex (default: the test TMK)
   --ledger        print the running simulator's ledger as JSON and exit
-  --terminal TID  with --ledger: only this terminal`;
+  --terminal TID  with --ledger: only this terminal
+
+Exits 1 with EMU_ADDRESS_IN_USE when the port (or the admin port N+1) is taken.`;
 
 const hostSim: CliCommand = {
   summary: 'run the acquirer host simulator (cup-pos), or print its ledger',
@@ -33,11 +35,11 @@ const hostSim: CliCommand = {
     try {
       values = parse(argv).values;
     } catch (e) {
-      throw new PosError('CLI_BAD_ARGS', (e as Error).message);
+      throw new PosError('CLI_USAGE', (e as Error).message);
     }
     const port = values.port === undefined ? DEFAULT_PORT : Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65534) {
-      throw new PosError('CLI_BAD_ARGS', '--port must be 0..65534', { key: 'port' });
+      throw new PosError('CLI_USAGE', '--port must be 0..65534', { key: 'port' });
     }
     if (values.ledger) {
       const { queryHostSimAdmin } = await import('../emulator/hostSimAdmin.js');
@@ -56,7 +58,7 @@ const hostSim: CliCommand = {
     }
     const tmkHex = values.tmk ?? DEFAULT_SIM_TMK;
     if (!/^([0-9A-Fa-f]{16}|[0-9A-Fa-f]{32}|[0-9A-Fa-f]{48})$/.test(tmkHex)) {
-      throw new PosError('CLI_BAD_ARGS', '--tmk must be 8, 16 or 24 bytes of hex', { key: 'tmk' });
+      throw new PosError('CLI_USAGE', '--tmk must be 8, 16 or 24 bytes of hex', { key: 'tmk' });
     }
     const { parseFaults } = await import('../emulator/hostFaults.js');
     const faults = parseFaults(values.faults ?? '');
@@ -79,7 +81,10 @@ const hostSim: CliCommand = {
         admin = await startHostSimAdmin(sim, sim.port + 1);
         break;
       } catch (e) {
-        if (port !== 0 || attempt >= 20 || (e as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw e;
+        if (port !== 0 || attempt >= 20 || !isPosError(e, 'EMU_ADDRESS_IN_USE')) {
+          await sim.close();
+          throw e;
+        }
         await sim.close();
         sim = await startHostSim(opts);
       }

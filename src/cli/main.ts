@@ -70,7 +70,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
   } catch (e) {
     if (isPosError(e)) {
       io.stderr.write(`posterm ${name}: ${e.code}: ${e.message}\n`);
-      if (e.code.startsWith('CLI_')) return ExitCode.Usage;
+      if (e.code === 'CLI_USAGE') return ExitCode.Usage;
       return /_(UNREACHABLE|UNAVAILABLE)$/.test(e.code) ? ExitCode.Unavailable : ExitCode.Failed;
     }
     throw e;

@@ -44,7 +44,7 @@ function parse(argv: string[]) {
 /** "12.34" -> 1234 (two decimals). */
 export function parseAmountMinor(text: string): number {
   const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) throw new PosError('CLI_BAD_ARGS', '--amount must look like 12.34', { key: 'amount' });
+  if (!m) throw new PosError('CLI_USAGE', '--amount must look like 12.34', { key: 'amount' });
   return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
@@ -76,32 +76,32 @@ const reader: CliCommand = {
     try {
       parsed = parse(argv);
     } catch (e) {
-      throw new PosError('CLI_BAD_ARGS', (e as Error).message);
+      throw new PosError('CLI_USAGE', (e as Error).message);
     }
     const { values, positionals } = parsed;
     const sub = positionals[0];
     if (sub !== 'info' && sub !== 'tap')
-      throw new PosError('CLI_BAD_ARGS', 'expected info or tap', { key: 'command' });
-    if (!values.device) throw new PosError('CLI_BAD_ARGS', '--device is required', { key: 'device' });
+      throw new PosError('CLI_USAGE', 'expected info or tap', { key: 'command' });
+    if (!values.device) throw new PosError('CLI_USAGE', '--device is required', { key: 'device' });
     const baud = values.baud === undefined ? 115200 : Number(values.baud);
     if (!Number.isInteger(baud) || baud < 1200)
-      throw new PosError('CLI_BAD_ARGS', '--baud must be a number', { key: 'baud' });
+      throw new PosError('CLI_USAGE', '--baud must be a number', { key: 'baud' });
     const waitSec = values.wait === undefined ? 5 : Number(values.wait);
     if (!(waitSec > 0 && waitSec <= 600))
-      throw new PosError('CLI_BAD_ARGS', '--wait must be 0..600 seconds', { key: 'wait' });
+      throw new PosError('CLI_USAGE', '--wait must be 0..600 seconds', { key: 'wait' });
     let amountMinor = 0;
     let timeoutSec = 30;
     const type = (values.type ?? 'purchase') as 'purchase' | 'refund' | 'balance-inquiry';
     if (sub === 'tap') {
       if (values.amount === undefined)
-        throw new PosError('CLI_BAD_ARGS', '--amount is required', { key: 'amount' });
+        throw new PosError('CLI_USAGE', '--amount is required', { key: 'amount' });
       amountMinor = parseAmountMinor(values.amount);
       timeoutSec = values.timeout === undefined ? 30 : Number(values.timeout);
       if (!Number.isInteger(timeoutSec) || timeoutSec < 1 || timeoutSec > 255) {
-        throw new PosError('CLI_BAD_ARGS', '--timeout must be 1..255 seconds', { key: 'timeout' });
+        throw new PosError('CLI_USAGE', '--timeout must be 1..255 seconds', { key: 'timeout' });
       }
       if (!['purchase', 'refund', 'balance-inquiry'].includes(type)) {
-        throw new PosError('CLI_BAD_ARGS', '--type must be purchase, refund or balance-inquiry', {
+        throw new PosError('CLI_USAGE', '--type must be purchase, refund or balance-inquiry', {
           key: 'type',
         });
       }

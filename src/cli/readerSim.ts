@@ -42,7 +42,7 @@ export async function runReaderSim(argv: string[], io: CliIo, stop: AbortSignal)
   try {
     values = parse(argv).values;
   } catch (e) {
-    throw new PosError('CLI_BAD_ARGS', (e as Error).message);
+    throw new PosError('CLI_USAGE', (e as Error).message);
   }
   const { TEST_CARDS } = await import('../emulator/VirtualReaderCards.js');
   if (values['list-cards']) {
@@ -53,13 +53,13 @@ export async function runReaderSim(argv: string[], io: CliIo, stop: AbortSignal)
     return ExitCode.Ok;
   }
   if (values.pty !== undefined && values.tcp !== undefined) {
-    throw new PosError('CLI_BAD_ARGS', 'give --pty or --tcp, not both');
+    throw new PosError('CLI_USAGE', 'give --pty or --tcp, not both');
   }
   let tcpPort: number | undefined;
   if (values.tcp !== undefined) {
     tcpPort = Number(values.tcp);
     if (!Number.isInteger(tcpPort) || tcpPort < 0 || tcpPort > 65535) {
-      throw new PosError('CLI_BAD_ARGS', '--tcp must be a port number', { key: 'tcp' });
+      throw new PosError('CLI_USAGE', '--tcp must be a port number', { key: 'tcp' });
     }
   }
   const { parseFaults, testCard } = await import('../emulator/VirtualReader.js');
@@ -86,7 +86,7 @@ export async function runReaderSim(argv: string[], io: CliIo, stop: AbortSignal)
       else if (verb === 'unplug') void sim.unplug();
       else if (verb === 'replug') void sim.replug();
       else if (verb === 'boot') sim.reader.sendBoot();
-      else if (verb) throw new PosError('CLI_BAD_ARGS', `unknown input '${verb}'`);
+      else if (verb) throw new PosError('CLI_USAGE', `unknown input '${verb}'`);
       if (verb) io.stderr.write(`ok ${verb}\n`);
     } catch (e) {
       io.stderr.write(`${(e as PosError).code ?? 'ERROR'}: ${(e as Error).message}\n`);

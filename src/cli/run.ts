@@ -1,7 +1,7 @@
 /** `posterm run --profile FILE`: the terminal runtime, until SIGINT/SIGTERM. */
 import { parseArgs } from 'node:util';
-import { readerForProfile } from '../emulator/readerForProfile.js';
-import { PosError } from '../errors.js';
+import { type ProfileReader, readerForProfile } from '../emulator/readerForProfile.js';
+import { isPosError, PosError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadProfile } from '../profile/loadProfile.js';
 import { Runtime } from '../runtime/Runtime.js';
@@ -11,7 +11,14 @@ const run: CliCommand = {
   summary: 'the terminal runtime: reader + host link + journal + control socket',
   usage: `posterm run [--profile NAME|FILE] [--log-level info|debug|warn] [--log-file PATH]
   Runs until SIGINT/SIGTERM. Logs are JSON lines (card data masked) on stderr or --log-file.
-  'posterm sale|void|refund|inquiry|queue' talk to it over the profile's control socket.`,
+  'posterm sale|void|refund|inquiry|queue|status' talk to it over the profile's control socket,
+  which answers at once (sign-on runs in the background; 'status' shows signingOn).
+  A missing or unplugged reader does not stop it: sales answer READER_UNAVAILABLE until the
+  reader is back; advices, reversals and settlement go on.
+  Exit codes: 0 stopped by a signal; 2 usage; 4 could not start (another runtime holds the
+  journal, journal corrupt or its key missing or wrong, a key file open to others, the control
+  socket's directory unusable, a bad profile), with one line 'posterm run: CODE: message' on
+  stderr naming the file or device.`,
   async run(argv, io) {
     let values: { profile?: string; 'log-level'?: string; 'log-file'?: string };
     try {
@@ -26,16 +33,27 @@ const run: CliCommand = {
     } catch (e) {
       throw new PosError('CLI_USAGE', (e as Error).message);
     }
-    const profile = loadProfile(values.profile ?? 'emulator');
-    const log = createLogger('posterm', { level: values['log-level'], destination: values['log-file'] });
-    const reader = await readerForProfile(profile);
-    const rt = await Runtime.start({ profile, log, readerPath: reader.path });
+    let reader: ProfileReader | undefined;
+    let rt: Runtime;
+    try {
+      const profile = loadProfile(values.profile ?? 'emulator');
+      const log = createLogger('posterm', { level: values['log-level'], destination: values['log-file'] });
+      reader = await readerForProfile(profile);
+      rt = await Runtime.start({ profile, log, readerPath: reader.path });
+    } catch (e) {
+      // Runtime.start closed what it had opened; close the virtual reader too, so the process ends.
+      await reader?.close();
+      if (!isPosError(e)) throw e;
+      io.stderr.write(`posterm run: ${e.code}: ${e.message}\n`);
+      return ExitCode.NotStarted;
+    }
     // Signal handlers first: whoever waits for the line below may stop the runtime at once.
     const stopped = new Promise<void>((resolve) => {
       const stop = () => resolve();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    const { profile } = rt;
     io.stdout.write(
       `posterm running: profile ${profile.name}, terminal ${profile.terminalId}, control ${profile.control.socket ?? '(none)'}\n`,
     );

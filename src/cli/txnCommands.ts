@@ -18,7 +18,7 @@ function socketOf(values: { profile?: string; socket?: string }): string {
   if (values.socket) return values.socket;
   const p = loadProfile(values.profile ?? 'emulator');
   if (!p.control.socket) {
-    throw new PosError('CLI_NO_SOCKET', `profile ${p.name} names no control.socket; pass --socket`, {
+    throw new PosError('CLI_USAGE', `profile ${p.name} names no control.socket; pass --socket`, {
       key: 'control.socket',
     });
   }
@@ -28,7 +28,7 @@ function socketOf(values: { profile?: string; socket?: string }): string {
 function amountArg(text: string | undefined): number {
   const minor = text === undefined ? undefined : parseAmount(text);
   if (minor === undefined)
-    throw new PosError('CLI_BAD_AMOUNT', `amount must look like 12.34 (yuan), got '${text ?? ''}'`);
+    throw new PosError('CLI_USAGE', `amount must look like 12.34 (yuan), got '${text ?? ''}'`);
   return minor;
 }
 
@@ -82,8 +82,7 @@ export const voidCmd: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(argv);
     const rrn = positionals[0];
-    if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn))
-      throw new PosError('CLI_BAD_RRN', 'RRN must be 12 characters');
+    if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
     return runTxn(io, values.json, callRuntime(socketOf(values), 'void', { rrn }));
   },
 };
@@ -94,8 +93,7 @@ export const refund: CliCommand = {
   async run(argv, io) {
     const { values, positionals } = parse(argv);
     const rrn = positionals[0];
-    if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn))
-      throw new PosError('CLI_BAD_RRN', 'RRN must be 12 characters');
+    if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
     const amountMinor = amountArg(positionals[1]);
     return runTxn(io, values.json, callRuntime(socketOf(values), 'refund', { rrn, amountMinor }));
   },

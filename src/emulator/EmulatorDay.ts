@@ -6,7 +6,7 @@
  * ledger and the terminal's journal agree; the host finds the end-of-day totals unbalanced, so
  * the terminal uploads the batch before it closes.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../log.js';
 import { PROFILES_DIR, parseProfile, profileTmk } from '../profile/loadProfile.js';
@@ -54,7 +54,7 @@ const line = (r: TxnResult): string => {
 export async function runEmulatorDay(opts: { dir: string; write: (s: string) => void }): Promise<DaySummary> {
   const { dir, write } = opts;
   rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const raw = JSON.parse(readFileSync(join(PROFILES_DIR, 'emulator.json'), 'utf8'));
   const tmk = profileTmk(parseProfile(raw, dir));
   const sim = await startHostSim({ tmk, port: 0 });
@@ -64,7 +64,9 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
   raw.host.connectTimeoutMs = 1000;
   raw.journal = { path: 'journal.db', keyFile: 'journal.key' };
   raw.control = { socket: 'control.sock' };
-  writeFileSync(join(dir, 'profile.json'), JSON.stringify(raw, null, 2));
+  // The profile holds the TMK: private like the journal's key.
+  writeFileSync(join(dir, 'profile.json'), JSON.stringify(raw, null, 2), { mode: 0o600 });
+  chmodSync(join(dir, 'profile.json'), 0o600);
   const logFile = join(dir, 'runtime.log');
   const reader = await startVirtualReader({ tcpPort: 0, card: 'unionpay-contactless' });
   const rt = await Runtime.start({

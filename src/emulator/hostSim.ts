@@ -152,9 +152,11 @@ class HostSimServer extends EventEmitter implements HostSim {
     this.server.on('tlsClientError', (e: Error) =>
       this.log.warn({ err: e.message }, 'host-sim TLS handshake failed'),
     );
+    const port = this.opts.port ?? 0;
+    const host = this.opts.host ?? '127.0.0.1';
     await new Promise<void>((resolve, reject) => {
-      this.server!.once('error', reject);
-      this.server!.listen(this.opts.port ?? 0, this.opts.host ?? '127.0.0.1', () => {
+      this.server!.once('error', (e) => reject(listenError(e, host, port)));
+      this.server!.listen(port, host, () => {
         this.server!.off('error', reject);
         resolve();
       });
@@ -327,4 +329,19 @@ export async function startHostSim(opts: HostSimOptions): Promise<HostSim> {
   const sim = new HostSimServer(opts);
   await sim.listen();
   return sim;
+}
+
+/** EADDRINUSE / EACCES of a simulator port, coded and naming the port. */
+export function listenError(e: unknown, host: string, port: number): unknown {
+  const errno = (e as NodeJS.ErrnoException).code;
+  if (errno === 'EADDRINUSE') {
+    return new PosError('EMU_ADDRESS_IN_USE', `port ${port} on ${host} is in use (another host simulator?)`, {
+      port,
+      host,
+    });
+  }
+  if (errno === 'EACCES' || errno === 'EADDRNOTAVAIL') {
+    return new PosError('EMU_LISTEN', `cannot listen on ${host}:${port}: ${errno}`, { port, host, errno });
+  }
+  return e;
 }

@@ -9,7 +9,7 @@
 import net from 'node:net';
 import { isPosError, PosError } from '../errors.js';
 import { formatFault } from './hostFaults.js';
-import type { HostSim } from './hostSim.js';
+import { type HostSim, listenError } from './hostSim.js';
 
 export interface HostSimAdmin {
   readonly port: number;
@@ -67,7 +67,7 @@ export async function startHostSimAdmin(sim: HostSim, port: number): Promise<Hos
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e) => reject(listenError(e, '127.0.0.1', port)));
     server.listen(port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();

@@ -3,7 +3,7 @@
  * A bad profile is refused with PROFILE_* naming the key; relative paths in a profile are
  * resolved against the profile's own folder.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ErrorObject } from 'ajv';
@@ -60,10 +60,17 @@ export interface TerminalProfile {
   };
   /** Batch size (settlement field 48 counts are n3). */
   batch: { maxCount: number; autoSettle: boolean };
-  control: { socket?: string };
+  control: {
+    socket?: string;
+    /** Group (name or gid) that may use the control socket besides the runtime's user. */
+    group?: string;
+  };
   /** Folder of the profile file; relative paths were resolved against it. */
   baseDir: string;
 }
+
+/** sun_path holds 108 bytes on Linux, one of them the terminating NUL. */
+export const MAX_SOCKET_PATH_BYTES = 107;
 
 const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false });
 const validate = ajv.compile(schema);
@@ -118,7 +125,17 @@ export function parseProfile(raw: unknown, baseDir: string): TerminalProfile {
   p.journal.path = abs(p.journal.path);
   p.journal.keyFile = abs(p.journal.keyFile);
   if (p.keys.tmkFile) p.keys.tmkFile = abs(p.keys.tmkFile);
-  if (p.control.socket) p.control.socket = abs(p.control.socket);
+  if (p.control.socket) {
+    p.control.socket = abs(p.control.socket);
+    const bytes = Buffer.byteLength(p.control.socket);
+    if (bytes > MAX_SOCKET_PATH_BYTES) {
+      throw new PosError(
+        'PROFILE_INVALID',
+        `profile key 'control.socket' resolves to ${bytes} bytes (${p.control.socket}); a Unix socket path holds at most ${MAX_SOCKET_PATH_BYTES}`,
+        { key: 'control.socket' },
+      );
+    }
+  }
   const tls = p.host.tls;
   if (tls) {
     for (const k of ['ca', 'cert', 'key'] as const) if (tls[k]) tls[k] = abs(tls[k]!);
@@ -168,12 +185,24 @@ export function loadProfile(fileOrName: string): TerminalProfile {
 export function profileTmk(p: TerminalProfile): Buffer {
   let hex = p.keys.tmk;
   if (!hex && p.keys.tmkFile) {
+    const file = p.keys.tmkFile;
     try {
-      hex = readFileSync(p.keys.tmkFile, 'utf8').trim();
+      const mode = statSync(file).mode & 0o777;
+      if ((mode & 0o077) !== 0) {
+        throw new PosError(
+          'PROFILE_TMK_FILE_MODE',
+          `TMK file ${file} is readable by group or others (chmod 600 it)`,
+          { key: 'keys.tmkFile', file, mode: mode.toString(8) },
+        );
+      }
+      hex = readFileSync(file, 'utf8').trim();
     } catch (e) {
-      throw new PosError('PROFILE_NOT_FOUND', `cannot read TMK file: ${(e as NodeJS.ErrnoException).code}`, {
-        key: 'keys.tmkFile',
-      });
+      if (e instanceof PosError) throw e;
+      throw new PosError(
+        'PROFILE_NOT_FOUND',
+        `cannot read TMK file ${file}: ${(e as NodeJS.ErrnoException).code}`,
+        { key: 'keys.tmkFile', file },
+      );
     }
   }
   if (!hex || !/^([0-9A-Fa-f]{16}){1,3}$/.test(hex)) {

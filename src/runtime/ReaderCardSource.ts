@@ -5,6 +5,9 @@ import type { Logger } from '../log.js';
 import type { ReaderDriver } from '../reader/ReaderDriver.js';
 import type { CardReaderPort, CardReadResult } from '../txn/ports.js';
 
+/** The reader went away during the read: the same answer as a reader that is not there. */
+const LINK_DOWN = new Set(['READER_DISCONNECTED', 'READER_STOPPED', 'READER_UNAVAILABLE']);
+
 export class ReaderCardSource implements CardReaderPort {
   constructor(
     private readonly driver: ReaderDriver,
@@ -17,6 +20,9 @@ export class ReaderCardSource implements CardReaderPort {
     type: 'purchase' | 'refund' | 'inquiry';
     timeoutS: number;
   }): Promise<CardReadResult> {
+    if (this.driver.state !== 'connected') {
+      return { outcome: 'unavailable', reason: `reader is ${this.driver.state}` };
+    }
     const t0 = this.clock.monotonic();
     let res: Awaited<ReturnType<ReaderDriver['activate']>>;
     try {
@@ -25,6 +31,7 @@ export class ReaderCardSource implements CardReaderPort {
     } catch (e) {
       if (!isPosError(e)) throw e;
       this.log.warn({ code: e.code }, 'card read failed');
+      if (LINK_DOWN.has(e.code)) return { outcome: 'unavailable', reason: e.code };
       return { outcome: 'failed', reason: e.code };
     }
     const cardMs = this.clock.monotonic() - t0;

@@ -3,8 +3,6 @@
  * session, reader, transaction engine, forwarder and the control socket. Starting it recovers
  * from a crash first (a request sent but never answered becomes a reversal, reason 06).
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { ControlServer } from '../control/ControlServer.js';
 import { PosError } from '../errors.js';
@@ -15,8 +13,7 @@ import {
   hostLinkOptionsFromProfile,
   hostSessionOptionsFromProfile,
 } from '../host/hostLinkOptionsFromProfile.js';
-import { Journal } from '../journal/Journal.js';
-import { loadKeyFile } from '../journal/loadKeyFile.js';
+import type { Journal } from '../journal/Journal.js';
 import type { Logger } from '../log.js';
 import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
 import { ReaderDriver } from '../reader/ReaderDriver.js';
@@ -26,7 +23,10 @@ import { Forwarder } from '../txn/Forwarder.js';
 import { Lane } from '../txn/Lane.js';
 import type { CardReaderPort } from '../txn/ports.js';
 import { TxnEngine } from '../txn/TxnEngine.js';
+import { removePidFile } from './journalPidFile.js';
+import { openRuntimeJournal } from './openRuntimeJournal.js';
 import { ReaderCardSource } from './ReaderCardSource.js';
+import { ReaderMonitor, type ReaderStatus } from './ReaderMonitor.js';
 import { queueRows, runtimeHandlers } from './runtimeHandlers.js';
 import { SessionHostPort } from './SessionHostPort.js';
 
@@ -57,6 +57,8 @@ export class Runtime {
   private stopped = false;
   private purgeTimer?: TimerHandle;
   readonly settler: Settler;
+  private signOnRunning = false;
+  private readerMonitor?: ReaderMonitor;
 
   private constructor(
     readonly profile: TerminalProfile,
@@ -100,87 +102,126 @@ export class Runtime {
     }, PURGE_INTERVAL_MS);
   }
 
+  /**
+   * Starts the runtime. Order: journal first (directory, key, lock, checks: nothing else touches
+   * shared state before this process holds the journal), crash recovery, host link, reader
+   * (a missing reader starts degraded), control socket; sign-on then runs in the background.
+   * A failure closes whatever was opened and rejects with a coded error naming the file.
+   */
   static async start(opts: RuntimeOptions): Promise<Runtime> {
     const { profile, log } = opts;
     const clock = opts.clock ?? systemClock;
-    mkdirSync(dirname(profile.journal.path), { recursive: true });
-    const key = loadKeyFile(profile.journal.keyFile);
-    const journal = Journal.open({
-      path: profile.journal.path,
-      key,
-      clock,
-      reversalAttemptLimit: profile.reversal.maxAttempts,
-    });
-    const recovered = journal.recoverAfterCrash();
-    if (recovered.reversals.length + recovered.noAnswer.length + recovered.advicesRequeued.length > 0) {
-      log.warn(
-        {
-          reversals: recovered.reversals.map((t) => t.stan),
-          noAnswer: recovered.noAnswer.length,
-          advicesRequeued: recovered.advicesRequeued.length,
-        },
-        'recovered after an unclean stop',
+    const readerPath = opts.reader ? undefined : (opts.readerPath ?? profile.reader.device);
+    if (readerPath === 'emulator') {
+      throw new PosError(
+        'PROFILE_NEEDS_EMULATOR',
+        "reader device 'emulator' is started by 'posterm run' or 'posterm start'",
+        { key: 'reader.device' },
       );
     }
-    // Reconnects wait little: a sale at the till must not sit out a long backoff once the network
-    // is back; the forwarder keeps its own, longer backoff for background retries.
-    const link = new HostLink(
-      hostLinkOptionsFromProfile(profile, { clock, logger: log, backoff: LINK_BACKOFF, ...opts.link }),
-    );
-    const session = new HostSession(
-      hostSessionOptionsFromProfile(profile, {
-        link,
-        tmk: profileTmk(profile),
-        nextStan: () => journal.nextStan(),
-        batch: () => journal.currentBatch(),
-        // never strands a batch: a new number waits until the open batch with sales is settled
-        onBatch: (b) => {
-          const how = journal.hostBatch(b);
-          if (how !== 'same')
-            log.info({ hostBatch: b, how, batch: journal.currentBatch() }, 'host batch number');
-        },
-        clock,
-        logger: log,
-      }),
-    );
-    let driver: ReaderDriver | undefined;
-    let reader = opts.reader;
-    if (!reader) {
-      const path = opts.readerPath ?? profile.reader.device;
-      if (path === 'emulator') {
-        throw new PosError(
-          'PROFILE_NEEDS_EMULATOR',
-          "reader device 'emulator' is started by 'posterm run' or 'posterm start'",
+    const tmk = profileTmk(profile);
+    const journal = openRuntimeJournal(profile, clock, log);
+    let rt: Runtime | undefined;
+    try {
+      const recovered = journal.recoverAfterCrash();
+      if (recovered.reversals.length + recovered.noAnswer.length + recovered.advicesRequeued.length > 0) {
+        log.warn(
           {
-            key: 'reader.device',
+            reversals: recovered.reversals.map((t) => t.stan),
+            noAnswer: recovered.noAnswer.length,
+            advicesRequeued: recovered.advicesRequeued.length,
           },
+          'recovered after an unclean stop',
         );
       }
-      driver = new ReaderDriver({
-        path,
-        baud: profile.reader.baud,
-        interByteTimeoutMs: profile.reader.interByteTimeoutMs,
-      });
-      driver.on('state', (state, reason) => log.info({ state, reason }, 'reader'));
-      await driver.start();
-      reader = new ReaderCardSource(driver, clock, log);
-    }
-    const rt = new Runtime(profile, journal, link, session, reader, driver, log, clock);
-    try {
-      await session.start();
-    } catch (e) {
-      log.warn(
-        { code: (e as { code?: string }).code },
-        'sign-on failed at start: will retry before the next transaction',
+      // Reconnects wait little: a sale at the till must not sit out a long backoff once the network
+      // is back; the forwarder keeps its own, longer backoff for background retries.
+      const link = new HostLink(
+        hostLinkOptionsFromProfile(profile, { clock, logger: log, backoff: LINK_BACKOFF, ...opts.link }),
       );
+      const session = new HostSession(
+        hostSessionOptionsFromProfile(profile, {
+          link,
+          tmk,
+          nextStan: () => journal.nextStan(),
+          batch: () => journal.currentBatch(),
+          // never strands a batch: a new number waits until the open batch with sales is settled
+          onBatch: (b) => {
+            const how = journal.hostBatch(b);
+            if (how !== 'same')
+              log.info({ hostBatch: b, how, batch: journal.currentBatch() }, 'host batch number');
+          },
+          clock,
+          logger: log,
+        }),
+      );
+      let driver: ReaderDriver | undefined;
+      let monitor: ReaderMonitor | undefined;
+      let reader = opts.reader;
+      if (!reader) {
+        const path = readerPath as string;
+        driver = new ReaderDriver({
+          path,
+          baud: profile.reader.baud,
+          interByteTimeoutMs: profile.reader.interByteTimeoutMs,
+        });
+        driver.on('state', (state, reason) => log.info({ state, reason }, 'reader'));
+        monitor = new ReaderMonitor(driver, path, clock, log);
+        reader = new ReaderCardSource(driver, clock, log);
+      }
+      rt = new Runtime(profile, journal, link, session, reader, driver, log, clock);
+      rt.readerMonitor = monitor;
+      // A missing or unplugged reader is no reason to stay down: advices, reversals and
+      // settlement work without it; sales answer READER_UNAVAILABLE until it is back.
+      await monitor?.start();
+      if (opts.control !== false && profile.control.socket) {
+        const socket = profile.control.socket;
+        rt.control = new ControlServer(runtimeHandlers(rt), log);
+        // coded CONTROL_SOCKET_* errors name the path (its directory, a file in the way, a live peer)
+        await rt.control.listen(socket, { group: profile.control.group });
+        log.info({ socket }, 'control socket ready');
+      }
+      rt.signOnInBackground();
+      rt.forwarder.kick(0);
+      return rt;
+    } catch (e) {
+      if (rt) await rt.stop();
+      else {
+        journal.close();
+        removePidFile(profile.journal.path);
+      }
+      throw e;
     }
-    rt.forwarder.kick(0);
-    if (opts.control !== false && profile.control.socket) {
-      rt.control = new ControlServer(runtimeHandlers(rt), log);
-      await rt.control.listen(profile.control.socket);
-      log.info({ socket: profile.control.socket }, 'control socket ready');
-    }
-    return rt;
+  }
+
+  /**
+   * Sign-on runs beside the control socket: the till gets answers at once; a sale waits for
+   * the sign-on inside HostSession.send.
+   */
+  private signOnInBackground(): void {
+    this.signOnRunning = true;
+    this.session
+      .start()
+      .catch((e: unknown) => {
+        if (this.stopped) return;
+        this.log.warn(
+          { code: (e as { code?: string }).code },
+          'sign-on failed at start: will retry before the next transaction',
+        );
+      })
+      .finally(() => {
+        this.signOnRunning = false;
+      });
+  }
+
+  /** True while the start-up sign-on runs. */
+  get signingOn(): boolean {
+    return this.signOnRunning;
+  }
+
+  /** The reader: connected, or unavailable with the reason and since when. */
+  get readerStatus(): ReaderStatus {
+    return this.readerMonitor?.status ?? { state: 'connected' };
   }
 
   /**
@@ -207,5 +248,6 @@ export class Runtime {
     await this.driver?.stop();
     this.journal.purge();
     this.journal.close();
+    removePidFile(this.profile.journal.path);
   }
 }

@@ -37,6 +37,8 @@ export function runtimeHandlers(rt: Runtime): Record<string, ControlHandler> {
     status: async () => ({
       profile: rt.profile.name,
       signedOn: rt.session.signedOn,
+      signingOn: rt.signingOn,
+      reader: rt.readerStatus,
       batch: rt.journal.currentBatch(),
       link: rt.link.stats,
       // reversals held in memory (the journal could not write them) are owed too

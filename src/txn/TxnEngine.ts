@@ -294,11 +294,13 @@ export class TxnEngine {
       declined: ['declined by the card', '卡片拒绝'],
       cancelled: ['cancelled', '交易已取消'],
       failed: ['card read failed', '读卡失败'],
+      unavailable: ['card reader unavailable, check its connection', '读卡器不可用, 请检查连接'],
     };
     const [en, zh] = texts[r.outcome] ?? texts.failed;
     const kind: TxnKind = type === 'refund' ? 'refund' : type === 'inquiry' ? 'inquiry' : 'purchase';
+    const status = r.outcome === 'unavailable' ? 'failed' : 'declined';
     return {
-      result: local(kind, 'declined', `READER_${r.outcome.toUpperCase().replace('-', '_')}`, en, zh, {
+      result: local(kind, status, `READER_${r.outcome.toUpperCase().replace('-', '_')}`, en, zh, {
         amountMinor,
       }),
     };

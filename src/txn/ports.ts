@@ -21,7 +21,9 @@ export interface CardRead {
 
 export type CardReadResult =
   | { outcome: 'card'; card: CardRead; cardMs: number }
-  | { outcome: 'no-card' | 'declined' | 'failed' | 'cancelled'; reason: string };
+  | { outcome: 'no-card' | 'declined' | 'failed' | 'cancelled'; reason: string }
+  /** The reader is not connected (missing, unplugged, not answering): answered at once. */
+  | { outcome: 'unavailable'; reason: string };
 
 export interface CardReaderPort {
   readCard(req: {

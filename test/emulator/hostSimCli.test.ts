@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import hostSimCommand from '../../src/cli/hostSim.js';
+import { main } from '../../src/cli/main.js';
 import { type HostSim, startHostSim } from '../../src/emulator/hostSim.js';
 import { type HostSimAdmin, queryHostSimAdmin, startHostSimAdmin } from '../../src/emulator/hostSimAdmin.js';
 import { hostSimTls, loadTlsFromDir } from '../../src/emulator/hostSimTls.js';
@@ -98,7 +99,18 @@ describe('admin channel and --ledger', () => {
         err = e;
       }
       expect(isPosError(err)).toBe(true);
+      if (argv[0] !== '--faults') expect(err).toMatchObject({ code: 'CLI_USAGE' });
     }
+  });
+
+  it('a port in use is EMU_ADDRESS_IN_USE naming the port, and posterm exits non-zero', async () => {
+    const busy = await startHostSim({ tmk: TMK, port: 0 });
+    cleanups.push(() => busy.close());
+    const cap = captureIo();
+    const code = await main(['host-sim', '--port', String(busy.port)], cap.io);
+    expect(code).not.toBe(0);
+    expect(cap.err()).toContain('EMU_ADDRESS_IN_USE');
+    expect(cap.err()).toContain(`port ${busy.port}`);
   });
 });
 

@@ -3,7 +3,7 @@
  * data in the clear in the journal, its WAL and the log afterwards (issue 5, data at rest).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,13 @@ describe("the emulator's day", () => {
     expect(out).toContain('余额不足');
     expect(out).toContain('queue now empty');
     expect(out).toMatch(/batch upload: \d+ entries/);
+
+    // The profile holds the TMK, the journal the card data: private files in a private folder.
+    const mode = (f: string) => statSync(join(dir, f)).mode & 0o777;
+    expect(mode('.')).toBe(0o700);
+    expect(mode('profile.json')).toBe(0o600);
+    expect(mode('journal.db')).toBe(0o600);
+    expect(mode('journal.key')).toBe(0o600);
 
     const files = readdirSync(dir).map((f) => join(dir, f));
     expect(files.some((f) => f.endsWith('runtime.log'))).toBe(true);

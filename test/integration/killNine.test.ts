@@ -46,9 +46,15 @@ describe('kill -9 between send and answer', () => {
     expect(sim.ledger(w.profile.terminalId)).toMatchObject([{ stan, reversed: false }]);
 
     const rt = await w.restart();
-    await until(() => sim.ledger(w!.profile.terminalId)[0]?.reversed === true, 10_000, 'the reversal');
+    // The host marks the sale reversed before its 0410 reaches the journal: wait for both.
+    const inJournal = () => rt.journal.listTransactions().find((t) => t.stan === stan);
+    await until(
+      () => sim.ledger(w!.profile.terminalId)[0]?.reversed === true && inJournal()?.state === 'reversed',
+      10_000,
+      'the reversal',
+    );
     expect(w.seen.filter((s) => s.startsWith('0400/'))).toEqual([`0400/${stan}`]);
-    const txn = rt.journal.listTransactions().find((t) => t.stan === stan)!;
+    const txn = inJournal()!;
     expect(txn).toMatchObject({ state: 'reversed', reversal: { reason: '06' } });
     expect(rt.journal.pendingReversals()).toHaveLength(0);
 

@@ -67,7 +67,7 @@ describe('posterm reader', () => {
   it('bad usage exits 2, an unreachable reader exits 3', async () => {
     const c = io();
     expect(await main(['reader', 'tap', '--device', sim.path, '--amount', '1.234'], c.io)).toBe(2);
-    expect(c.err()).toContain('CLI_BAD_ARGS');
+    expect(c.err()).toContain('CLI_USAGE');
     expect(await main(['reader', 'info'], io().io)).toBe(2);
     const d = io();
     expect(await main(['reader', 'info', '--device', 'tcp://127.0.0.1:1', '--wait', '0.5'], d.io)).toBe(3);

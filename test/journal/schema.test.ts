@@ -86,7 +86,7 @@ describe('journal schema and pragmas', () => {
     expect(codeOf(() => Journal.open({ path: fx.path, key: randomBytes(16) }))).toBe('JOURNAL_KEY');
     const garbage = `${fx.dir}/garbage.db`;
     writeFileSync(garbage, Buffer.alloc(4096, 0x5a));
-    expect(codeOf(() => Journal.open({ path: garbage, key: fx.key }))).toBe('JOURNAL_DB_CORRUPT');
+    expect(codeOf(() => Journal.open({ path: garbage, key: fx.key }))).toBe('JOURNAL_CORRUPT');
     expect(codeOf(() => Journal.open({ path: `${fx.dir}/no/such/dir/j.db`, key: fx.key }))).toBe(
       'JOURNAL_OPEN',
     );
