@@ -35,7 +35,12 @@ describe('transaction commands', () => {
     });
 
     expect((await cli('refund', rrn, '2.00')).out).toMatch(/^APPROVED online/);
-    expect((await cli('void', rrn)).out).toMatch(/^APPROVED online/);
+    const voidAfterRefund = await cli('void', rrn);
+    expect(voidAfterRefund.code).toBe(1);
+    expect(voidAfterRefund.out).toMatch(/^FAILED: .*\[TXN_ALREADY_REFUNDED\]/);
+    const second = await cli('sale', '3.21');
+    const rrn2 = /RRN (\w{12})/.exec(second.out)![1];
+    expect((await cli('void', rrn2)).out).toMatch(/^APPROVED online/);
     expect((await cli('inquiry')).out).toMatch(/balance {2}12345\.67 CNY/);
     for (const r of [sale, declined]) expect(r.out).not.toContain('6212345600000012');
   });
