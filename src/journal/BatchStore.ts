@@ -1,4 +1,5 @@
 import { PosError } from '../errors.js';
+import type { Counters } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
 import { checkDigits, stepNow, txnRecordId } from './records.js';
 import type { BatchInfo, BatchState, BatchTotals, UploadEntry } from './types.js';
@@ -18,7 +19,10 @@ export const COUNTED_SQL = `((t.kind IN ('purchase', 'offline-sale') AND t.state
  * closes). Methods that end in `InTxn` must run inside `ctx.atomic`.
  */
 export class BatchStore {
-  constructor(private readonly ctx: JournalContext) {}
+  constructor(
+    private readonly ctx: JournalContext,
+    private readonly counters: Counters,
+  ) {}
 
   /** Keeps the PAN of a counted transaction for a batch upload (sealed, own record id). */
   keepPanInTxn(txnId: number, batch: string, pan: string): void {
@@ -135,9 +139,9 @@ export class BatchStore {
         )
         .run(batch, t.wallMs, t.monoMs);
       this.ctx.stmt('DELETE FROM batch_cards WHERE batch = ?').run(batch);
-      const current = this.read('batch');
+      const current = this.counters.read('batch');
       if (pad6(current) !== batch) return pad6(current);
-      const host = this.read('host_batch');
+      const host = this.counters.read('host_batch');
       const next = host > 0 && host !== current ? host : current >= 999999 || current < 1 ? 1 : current + 1;
       this.openInTxn(next);
       return pad6(next);
@@ -153,7 +157,7 @@ export class BatchStore {
     const value = Number(checkDigits(batch, 6, 'batch'));
     if (value === 0) throw new PosError('JOURNAL_BAD_INPUT', 'batch 000000 is not valid', { field: 'batch' });
     return this.ctx.atomic(() => {
-      const current = this.read('batch');
+      const current = this.counters.read('batch');
       if (value === current) {
         this.ctx.stmt(`UPDATE counters SET value = 0 WHERE name = 'host_batch'`).run();
         return 'same';
@@ -172,7 +176,7 @@ export class BatchStore {
   /** The batch number the host handed that waits for the open batch to close. */
   pendingHostBatch(): string | undefined {
     return this.ctx.guard(() => {
-      const v = this.read('host_batch');
+      const v = this.counters.read('host_batch');
       return v > 0 ? pad6(v) : undefined;
     });
   }
@@ -183,7 +187,7 @@ export class BatchStore {
    */
   unsettled(): BatchInfo[] {
     return this.ctx.guard(() => {
-      const current = pad6(this.read('batch'));
+      const current = pad6(this.counters.read('batch'));
       const rows = this.ctx
         .stmt(
           `SELECT t.batch AS batch, coalesce(b.state, 'open') AS state, min(t.id) AS first,
@@ -242,13 +246,5 @@ export class BatchStore {
     this.ctx.stmt(`UPDATE counters SET value = 0 WHERE name = 'host_batch'`).run();
     // a number used before (wrap-around, or a host handing an old one) opens afresh
     this.ctx.stmt('DELETE FROM batches WHERE batch = ?').run(pad6(value));
-  }
-
-  private read(name: string): number {
-    const row = this.ctx.stmt('SELECT value FROM counters WHERE name = ?').get(name) as
-      | { value: number }
-      | undefined;
-    if (!row) throw new PosError('JOURNAL_DB_CORRUPT', `${name} counter is missing`);
-    return row.value;
   }
 }

@@ -74,7 +74,8 @@ export class Counters {
     });
   }
 
-  private read(name: string): number {
+  /** A counter's value, inside the caller's guard or transaction. */
+  read(name: string): number {
     const row = this.ctx.stmt('SELECT value FROM counters WHERE name = ?').get(name) as
       | { value: number }
       | undefined;

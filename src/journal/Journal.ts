@@ -61,7 +61,7 @@ export class Journal {
   private constructor(db: Database.Database, opts: JournalOptions) {
     this.ctx = new JournalContext(db, new CardVault(opts.key), opts.clock ?? systemClock);
     this.counters = new Counters(this.ctx);
-    this.batches = new BatchStore(this.ctx);
+    this.batches = new BatchStore(this.ctx, this.counters);
     this.queue = new AdviceQueue(this.ctx, this.counters, this.batches);
     this.txns = new TxnStateMachine(this.ctx, this.counters, this.queue, this.batches);
     this.reversalLimit = opts.reversalAttemptLimit ?? 3;

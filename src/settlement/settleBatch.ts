@@ -200,6 +200,22 @@ async function upload(d: SettleDeps, base: Base): Promise<SettlementResult> {
   });
   let done = entries.filter((e) => e.uploaded).length;
   let messages = 0;
+  /** One 0320 and its 0330: the result to return when the upload stops there. */
+  const step = async (msg: IsoMessage, what: string, which: string) => {
+    const sent = await send(d, msg, batch, what);
+    if ('failure' in sent)
+      return fail(sent.failure.code, sent.failure.message, 'no answer', '无应答', done, messages);
+    const rc = parseBatchUploadResponse(sent.message).responseCode;
+    if (rc === '00') return undefined;
+    return fail(
+      'SETTLE_UPLOAD_DECLINED',
+      `host answered ${rc}${which}`,
+      `declined (${rc})`,
+      `被拒 (${rc})`,
+      done,
+      messages,
+    );
+  };
   const missing = entries.filter((e) => e.pan === null).length;
   if (missing > 0) {
     return fail(
@@ -219,19 +235,8 @@ async function upload(d: SettleDeps, base: Base): Promise<SettlementResult> {
       stan: journal.nextStan(),
       entries: chunk.map((e) => ({ stan: e.stan, amountMinor: e.amountMinor, pan: e.pan as string })),
     });
-    const sent = await send(d, msg, batch, 'batch upload');
-    if ('failure' in sent)
-      return fail(sent.failure.code, sent.failure.message, 'no answer', '无应答', done, messages);
-    const rc = parseBatchUploadResponse(sent.message).responseCode;
-    if (rc !== '00')
-      return fail(
-        'SETTLE_UPLOAD_DECLINED',
-        `host answered ${rc}`,
-        `declined (${rc})`,
-        `被拒 (${rc})`,
-        done,
-        messages,
-      );
+    const stopped = await step(msg, 'batch upload', '');
+    if (stopped) return stopped;
     journal.markUploaded(chunk.map((e) => e.txnId));
     done += chunk.length;
     messages++;
@@ -241,19 +246,8 @@ async function upload(d: SettleDeps, base: Base): Promise<SettlementResult> {
     stan: journal.nextStan(),
     totalCount: entries.length,
   });
-  const sent = await send(d, end, batch, 'batch upload end');
-  if ('failure' in sent)
-    return fail(sent.failure.code, sent.failure.message, 'no answer', '无应答', done, messages);
-  const rc = parseBatchUploadResponse(sent.message).responseCode;
-  if (rc !== '00')
-    return fail(
-      'SETTLE_UPLOAD_DECLINED',
-      `host answered ${rc} to the end`,
-      `declined (${rc})`,
-      `被拒 (${rc})`,
-      done,
-      messages,
-    );
+  const stopped = await step(end, 'batch upload end', ' to the end');
+  if (stopped) return stopped;
   const openBatch = journal.closeBatch(batch);
   d.log.info({ batch, openBatch, entries: entries.length, messages }, 'batch uploaded and closed');
   return {
