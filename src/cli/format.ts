@@ -1,6 +1,7 @@
 /** Human-readable output of transaction results and queue items (masked by construction). */
 import { isPosError } from '../errors.js';
 import { balanceOf } from '../iso8583/views/cupPosBalance.js';
+import type { RuntimeStatus } from '../runtime/runtimeStatus.js';
 import type { TxnResult } from '../txn/types.js';
 import { formatAmount } from '../txn/types.js';
 
@@ -46,4 +47,44 @@ function formatBalance(f54: string): string {
     if (!isPosError(e)) throw e;
     return `${f54} (raw field 54)`;
   }
+}
+
+const MB = 1024 * 1024;
+const hhmmss = (iso: string) => iso.slice(11, 19);
+
+/** `posterm status` for a technician: one line per part, problems in capitals. */
+export function formatStatus(s: RuntimeStatus): string {
+  const sign = s.signedOn ? 'signed on' : s.signingOn ? 'signing on...' : 'NOT signed on';
+  const reader =
+    s.reader.state === 'connected'
+      ? 'connected'
+      : `UNAVAILABLE${s.reader.since ? ` since ${hhmmss(s.reader.since)}` : ''}${s.reader.reason ? ` (${s.reader.reason})` : ''}`;
+  const h = s.host;
+  const host = `${h.endpoint}${h.onBackup ? ' (backup)' : ''} ${h.connected ? 'connected' : 'not connected'}${h.lastOkAt ? `, last answer ${hhmmss(h.lastOkAt)}` : ''}`;
+  const e = h.lastError;
+  const j = s.journal;
+  const free = j.freeBytes === null ? 'free space unknown' : `${(j.freeBytes / MB).toFixed(0)} MB free`;
+  const journal = !j.writable
+    ? `CANNOT WRITE: ${j.heldOutcomes} outcome(s) held in memory (${free})`
+    : j.lowSpace
+      ? `LOW SPACE: ${free}, minimum ${(j.minFreeBytes / MB).toFixed(0)} MB: sales refused`
+      : `ok, ${free}`;
+  const o = s.owed;
+  const link = Object.entries(s.link)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ');
+  return [
+    `profile ${s.profile}, terminal ${s.terminalId}: ${sign}, batch ${s.batch}`,
+    `  reader      ${reader}`,
+    `  host        ${host}`,
+    ...(e
+      ? [
+          `  last error  ${hhmmss(e.at)} ${e.code} (${e.cause}${e.detail ? `: ${e.detail}` : ''}) ${e.message}`,
+        ]
+      : []),
+    `  journal     ${journal}`,
+    `  owed        ${o.reversals} reversal(s), ${o.advices} advice(s) waiting, ${o.advicesInFlight} in flight`,
+    `  host link   ${link}`,
+    '',
+  ].join('\n');
 }

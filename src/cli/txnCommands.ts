@@ -3,10 +3,11 @@ import { parseArgs } from 'node:util';
 import { callRuntime } from '../control/ControlClient.js';
 import { PosError } from '../errors.js';
 import { loadProfile } from '../profile/loadProfile.js';
+import { type RuntimeStatus, statusIsHealthy } from '../runtime/runtimeStatus.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';
 import { formatAmount, parseAmount, type TxnResult } from '../txn/types.js';
 import { type CliCommand, type CliIo, ExitCode } from './command.js';
-import { formatResult } from './format.js';
+import { formatResult, formatStatus } from './format.js';
 
 const COMMON = {
   profile: { type: 'string', default: 'emulator' },
@@ -196,33 +197,13 @@ export const settle: CliCommand = {
   },
 };
 
-interface RuntimeStatus {
-  profile: string;
-  signedOn: boolean;
-  batch: string;
-  link: Record<string, number>;
-  pendingReversals: number;
-  queued: number;
-}
-
 export const status: CliCommand = {
-  summary: 'state of the running runtime: sign-on, batch, host link counters, what is owed',
+  summary: 'state of the running runtime: sign-on, reader, host and its last error, journal, what is owed',
   usage: 'posterm status [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
     const { values } = parse(argv);
     const s = await callRuntime<RuntimeStatus>(socketOf(values), 'status');
-    if (values.json) {
-      io.stdout.write(`${JSON.stringify(s)}\n`);
-    } else {
-      const link = Object.entries(s.link)
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ');
-      io.stdout.write(
-        `profile ${s.profile}: ${s.signedOn ? 'signed on' : 'NOT signed on'}, batch ${s.batch}\n` +
-          `  owed to the host: ${s.pendingReversals} reversal(s), ${s.queued} advice(s)\n` +
-          `  host link: ${link}\n`,
-      );
-    }
-    return s.signedOn && s.pendingReversals === 0 ? ExitCode.Ok : ExitCode.Failed;
+    io.stdout.write(values.json ? `${JSON.stringify(s)}\n` : formatStatus(s));
+    return statusIsHealthy(s) ? ExitCode.Ok : ExitCode.Failed;
   },
 };

@@ -112,9 +112,12 @@ export class EndpointDialer {
     // A TLS failure on any endpoint is reported as such, never as "unreachable": a security
     // problem is not a network problem (and must not open the way to offline approvals).
     if (securityError) throw securityError;
+    // the low-level reason (ENOTFOUND, ECONNREFUSED ...) tells a DNS failure from a refused port
+    const low = isPosError(lastError) ? lastError.context.reason : undefined;
     throw new PosError('HOST_UNREACHABLE', `cannot reach the host (${codeOf(lastError)})`, {
       endpoints: endpoints.map(endpointLabel),
       reason: codeOf(lastError),
+      ...(typeof low === 'string' ? { errno: low } : {}),
     });
   }
 

@@ -22,6 +22,7 @@ import { ProcessingRequirement } from './framing.js';
 import type { HostCodec } from './HostCodec.js';
 import type { HostRequestOptions, HostResponse } from './HostLinkOptions.js';
 import { type HostLogger, silentLogger } from './HostLogger.js';
+import { type HostFailureCause, hostFailureCause } from './hostFailureCause.js';
 
 /** Request MTIs that carry a MAC (their responses too). */
 export const MAC_MTIS: ReadonlySet<string> = new Set(['0200', '0220', '0400', '0320', '0500']);
@@ -59,7 +60,24 @@ export interface HostSessionEvents {
   echo: [{ ok: boolean; responseCode?: string; code?: string }];
 }
 
+/** The last failed and the last good exchange with the host, for status and diagnostics. */
+export interface HostHealth {
+  /** Wall time (ms) of the last answer that was accepted. */
+  lastOkAt?: number;
+  lastFailure?: {
+    code: string;
+    cause: HostFailureCause;
+    /** errno, TLS reason or codec code, when known */
+    detail?: string;
+    message: string;
+    /** wall time (ms) */
+    at: number;
+  };
+}
+
 export class HostSession extends EventEmitter<HostSessionEvents> {
+  /** Last good and last failed exchange (sign-on, financial message, echo). */
+  readonly health: HostHealth = {};
   private mak: Buffer | undefined;
   private needSignOn = true;
   private signingOn: Promise<void> | undefined;
@@ -98,7 +116,7 @@ export class HostSession extends EventEmitter<HostSessionEvents> {
 
   /** Sign on now (concurrent callers share one sign-on). */
   signOn(): Promise<void> {
-    this.signingOn ??= this.doSignOn().finally(() => {
+    this.signingOn ??= this.track(this.doSignOn()).finally(() => {
       this.signingOn = undefined;
     });
     return this.signingOn;
@@ -148,7 +166,14 @@ export class HostSession extends EventEmitter<HostSessionEvents> {
    * missing or wrong is PosError HOST_BAD_MAC (the caller reverses with A0) and a sign-on is
    * scheduled; a verified A0 is returned (a decline) and schedules a sign-on.
    */
-  async send(msg: IsoMessage, opts: Omit<HostRequestOptions, 'packed'> = {}): Promise<HostResponse> {
+  send(msg: IsoMessage, opts: Omit<HostRequestOptions, 'packed'> = {}): Promise<HostResponse> {
+    return this.track(this.sendSignedOn(msg, opts));
+  }
+
+  private async sendSignedOn(
+    msg: IsoMessage,
+    opts: Omit<HostRequestOptions, 'packed'>,
+  ): Promise<HostResponse> {
     if (this.needSignOn || !this.mak) await this.signOn();
     const mak = this.mak;
     if (!mak) throw new PosError('HOST_NOT_SIGNED_ON', 'no working keys');
@@ -188,7 +213,32 @@ export class HostSession extends EventEmitter<HostSessionEvents> {
   }
 
   /** Echo test (0820); resolves with the response code. */
-  async echo(): Promise<string> {
+  echo(): Promise<string> {
+    return this.track(this.doEcho());
+  }
+
+  /** Notes the outcome of an exchange in `health` (a PosError is a failure; others pass through). */
+  private track<T>(p: Promise<T>): Promise<T> {
+    return p.then(
+      (v) => {
+        this.health.lastOkAt = this.clock.now();
+        return v;
+      },
+      (e: unknown) => {
+        if (isPosError(e) && e.code !== 'HOST_CLOSED') {
+          this.health.lastFailure = {
+            code: e.code,
+            ...hostFailureCause(e),
+            message: e.message,
+            at: this.clock.now(),
+          };
+        }
+        throw e;
+      },
+    );
+  }
+
+  private async doEcho(): Promise<string> {
     const msg = echoTestRequestToMessage({
       stan: await this.o.nextStan(),
       terminalId: this.o.terminalId,

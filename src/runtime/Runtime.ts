@@ -22,12 +22,14 @@ import type { SettlementResult } from '../settlement/settleBatch.js';
 import { Forwarder } from '../txn/Forwarder.js';
 import { Lane } from '../txn/Lane.js';
 import type { CardReaderPort } from '../txn/ports.js';
+import { DEFAULT_MIN_FREE_BYTES } from '../txn/refusals.js';
 import { TxnEngine } from '../txn/TxnEngine.js';
 import { removePidFile } from './journalPidFile.js';
 import { openRuntimeJournal } from './openRuntimeJournal.js';
 import { ReaderCardSource } from './ReaderCardSource.js';
 import { ReaderMonitor, type ReaderStatus } from './ReaderMonitor.js';
 import { queueRows, runtimeHandlers } from './runtimeHandlers.js';
+import type { RuntimeStatus } from './runtimeStatus.js';
 import { SessionHostPort } from './SessionHostPort.js';
 
 export interface RuntimeOptions {
@@ -58,6 +60,7 @@ export class Runtime {
   private purgeTimer?: TimerHandle;
   readonly settler: Settler;
   private signOnRunning = false;
+  private readonly lane = new Lane();
   private readerMonitor?: ReaderMonitor;
 
   private constructor(
@@ -70,7 +73,7 @@ export class Runtime {
     private readonly log: Logger,
     private readonly clock: Clock,
   ) {
-    const lane = new Lane();
+    const lane = this.lane;
     const host = new SessionHostPort(session, clock);
     this.forwarder = new Forwarder({ journal, host, lane, clock, log });
     this.settler = new Settler({ profile, journal, host, lane, forwarder: this.forwarder, log });
@@ -232,16 +235,76 @@ export class Runtime {
     return this.settler.settle();
   }
 
+  /** Sign-on, reader, host, journal and disk, what is owed (see RuntimeStatus). */
+  status(): RuntimeStatus {
+    const { journal, forwarder, session, link, profile } = this;
+    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
+    const failure = session.health.lastFailure;
+    let freeBytes: number | null = null;
+    try {
+      freeBytes = journal.freeBytes();
+    } catch {
+      // shown as unknown
+    }
+    const minFreeBytes = profile.journal.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+    // reversals held in memory (the journal could not write them) are owed too
+    const reversals = journal.pendingReversals().length + forwarder.held.reversals;
+    const advices = journal.listQueue('pending').length;
+    const advicesInFlight = journal.listQueue('sent').length;
+    return {
+      profile: profile.name,
+      terminalId: profile.terminalId,
+      signedOn: session.signedOn,
+      signingOn: this.signingOn,
+      reader: this.readerStatus,
+      batch: journal.currentBatch(),
+      host: {
+        endpoint: link.activeEndpoint,
+        connected: link.connected,
+        onBackup: link.onBackup,
+        lastOkAt: iso(session.health.lastOkAt),
+        lastError: failure ? { ...failure, at: new Date(failure.at).toISOString() } : null,
+      },
+      link: { ...link.stats },
+      journal: {
+        writable: forwarder.held.size === 0,
+        heldOutcomes: forwarder.held.size,
+        freeBytes,
+        minFreeBytes,
+        lowSpace: freeBytes !== null && freeBytes < minFreeBytes,
+      },
+      owed: { reversals, advices, advicesInFlight },
+      pendingReversals: reversals,
+      queued: advices + advicesInFlight,
+    };
+  }
+
   /** Store-and-forward queue as rows (masked). */
   queue(all = false) {
     return queueRows(this.journal, all, this.clock.now());
   }
 
+  /**
+   * A clean stop: new transactions are refused (TXN_STOPPING), the one in flight and the
+   * forwarder's item in flight are finished (bounded by the host timeouts), then the control
+   * socket, the link, the reader and the journal close. Nothing is left marked sent.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.forwarder.stop();
     this.purgeTimer?.cancel();
+    const drained = Promise.all([this.engine.close(), this.forwarder.drain()]).then(() => this.lane.idle());
+    const { connectTimeoutMs, responseTimeoutMs } = this.profile.host;
+    const boundMs = 2 * (connectTimeoutMs + responseTimeoutMs) + 1000;
+    let timer: TimerHandle | undefined;
+    const cut = await Promise.race([
+      drained.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = this.clock.setTimeout(() => resolve(true), boundMs);
+      }),
+    ]);
+    timer?.cancel();
+    if (cut) this.log.warn({ boundMs }, 'stop: work still in flight is cut off (a sale sent is reversed)');
     this.session.close();
     await this.control?.close();
     this.link.close();

@@ -34,18 +34,7 @@ export function runtimeHandlers(rt: Runtime): Record<string, ControlHandler> {
     'queue.list': async (p) => rt.queue(p.all === true),
     'queue.forward': async () => rt.forwarder.forwardAll(),
     settle: async () => rt.settle(),
-    status: async () => ({
-      profile: rt.profile.name,
-      signedOn: rt.session.signedOn,
-      signingOn: rt.signingOn,
-      reader: rt.readerStatus,
-      batch: rt.journal.currentBatch(),
-      link: rt.link.stats,
-      // reversals held in memory (the journal could not write them) are owed too
-      pendingReversals: rt.journal.pendingReversals().length + rt.forwarder.held.reversals,
-      heldOutcomes: rt.forwarder.held.size,
-      queued: rt.journal.listQueue('pending').length,
-    }),
+    status: async () => rt.status(),
   };
 }
 

@@ -43,6 +43,7 @@ export class Forwarder {
   private timer?: TimerHandle;
   private running?: Promise<ForwardReport>;
   private stopped = false;
+  private draining = false;
 
   constructor(
     private readonly deps: { journal: Journal; host: HostPort; lane: Lane; clock: Clock; log: Logger },
@@ -80,9 +81,20 @@ export class Forwarder {
     this.timer = this.deps.clock.setTimeout(() => void this.background(), delayMs);
   }
 
+  /** No more background passes (an explicit forwardAll still runs). */
   stop(): void {
     this.stopped = true;
     this.timer?.cancel();
+  }
+
+  /** For the runtime's stop: no more passes; one under way ends after its item in flight. */
+  drain(): Promise<void> {
+    this.stop();
+    this.draining = true;
+    return (this.running ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
   private async background(): Promise<void> {
@@ -116,6 +128,7 @@ export class Forwarder {
     for (;;) {
       const item = this.deps.journal.nextToForward();
       if (!item || (reversalsOnly && item.type !== 'reversal')) break;
+      if (this.draining && !reversalsOnly) break; // stopping: the item in flight was the last
       const key = item.type === 'reversal' ? `r${item.txn.id}` : `a${item.advice.id}`;
       if (tried.has(key)) break; // one attempt per item per pass; retries come with backoff
       tried.add(key);

@@ -7,4 +7,9 @@ export class Lane {
     this.tail = result.catch(() => undefined);
     return result;
   }
+
+  /** Resolves when everything queued so far has run. */
+  idle(): Promise<void> {
+    return this.tail.then(() => undefined);
+  }
 }

@@ -80,6 +80,7 @@ type Online =
 
 export class TxnEngine {
   private queue: Promise<unknown> = Promise.resolve();
+  private closing = false;
 
   constructor(private readonly d: TxnEngineDeps) {}
 
@@ -100,10 +101,24 @@ export class TxnEngine {
   }
 
   /**
+   * Stop taking transactions (they are refused with TXN_STOPPING); resolves when the ones
+   * already accepted have finished.
+   */
+  close(): Promise<void> {
+    this.closing = true;
+    return this.queue.then(() => undefined);
+  }
+
+  /**
    * One at a time. A full journal met where nothing had left the terminal (begin, an offline
    * approval, a reversal attempt) is a refusal, not a crash: the result says so.
    */
   private serial(fn: () => Promise<TxnResult>, kind: TxnKind, amountMinor?: number): Promise<TxnResult> {
+    if (this.closing) {
+      return Promise.resolve(
+        local(kind, 'failed', 'TXN_STOPPING', 'the terminal is shutting down', '终端正在关闭', { amountMinor }),
+      );
+    }
     const guarded = () =>
       fn().catch((e: unknown) => {
         if (!isPosError(e, 'JOURNAL_DISK_FULL')) throw e;

@@ -63,9 +63,8 @@ describe('transaction commands', () => {
     expect(settled.out).toMatch(/open batch now 000002/);
     const st = await cli('status');
     expect(st.code).toBe(0);
-    expect(st.out).toMatch(
-      /^profile emulator: signed on, batch 000002\n {2}owed to the host: 0 reversal\(s\), 0 advice\(s\)/,
-    );
+    expect(st.out).toMatch(/^profile emulator, terminal \w+: signed on, batch 000002\n/);
+    expect(st.out).toMatch(/\n {2}owed {8}0 reversal\(s\), 0 advice\(s\) waiting, 0 in flight\n/);
   });
 
   it('bad input is a usage error; an absent runtime is reported with a hint', async () => {
