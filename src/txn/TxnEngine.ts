@@ -116,7 +116,9 @@ export class TxnEngine {
   private serial(fn: () => Promise<TxnResult>, kind: TxnKind, amountMinor?: number): Promise<TxnResult> {
     if (this.closing) {
       return Promise.resolve(
-        local(kind, 'failed', 'TXN_STOPPING', 'the terminal is shutting down', '终端正在关闭', { amountMinor }),
+        local(kind, 'failed', 'TXN_STOPPING', 'the terminal is shutting down', '终端正在关闭', {
+          amountMinor,
+        }),
       );
     }
     const guarded = () =>
