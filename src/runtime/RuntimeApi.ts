@@ -1,0 +1,147 @@
+/**
+ * The runtime's one typed surface. Every transport maps onto it and re-declares nothing: the
+ * till's protobuf control socket (`src/control/`), the CLI (through the socket), tests, and an
+ * embedding terminal maker (in-process). `Runtime` implements it.
+ *
+ * Idempotency: sale, void and refund carry the till's own id (`tillId`, unique per terminal).
+ * The same id again returns the first result and never charges twice, also after a restart;
+ * `transactionStatus(tillId)` tells a till that crashed mid-sale what happened.
+ */
+import type { HostFailureCause } from '../host/hostFailureCause.js';
+import type { SettlementResult } from '../settlement/settleBatch.js';
+import type { ForwardReport } from '../txn/Forwarder.js';
+import type { RefundRequest, SaleRequest, TxnKind, TxnResult, VoidRequest } from '../txn/types.js';
+import type { RuntimeStatus } from './runtimeStatus.js';
+
+export type {
+  ForwardReport,
+  RefundRequest,
+  RuntimeStatus,
+  SaleRequest,
+  SettlementResult,
+  TxnResult,
+  VoidRequest,
+};
+
+/** The till's own id for a request: 1..64 characters of [A-Za-z0-9._:-], unique per terminal. */
+export type TillId = string;
+
+export interface TillRequest {
+  /** Idempotency key (see the module comment). Optional for the CLI; a till should always set it. */
+  tillId?: TillId;
+}
+
+export type SaleCall = SaleRequest & TillRequest;
+export type VoidCall = VoidRequest & TillRequest;
+export type RefundCall = RefundRequest & TillRequest;
+export type InquiryCall = TillRequest;
+
+export interface TransactionStatusRequest {
+  tillId: TillId;
+}
+
+export interface TransactionStatusResponse {
+  tillId: TillId;
+  /**
+   * unknown: no request with this id reached the runtime; in-progress: still running (waiting
+   * for a card or for the host); done: `result` is the answer the till was (or would have been) given.
+   */
+  state: 'unknown' | 'in-progress' | 'done';
+  result?: TxnResult;
+}
+
+export interface AbortRequest {
+  /** The request to abort; without it, whatever is waiting for a card. */
+  tillId?: TillId;
+}
+
+export interface AbortResponse {
+  /**
+   * aborted: it was waiting for a card and has stopped (its result: failed, READER_CANCELLED);
+   * too-late: the request already left the terminal (its result will come as usual);
+   * nothing: no such request is running.
+   */
+  outcome: 'aborted' | 'too-late' | 'nothing';
+}
+
+/** One row of what the terminal owes the host (masked). */
+export interface QueueRow {
+  type: 'reversal' | 'advice';
+  id: number;
+  state: string;
+  stan: string;
+  amountMinor: number;
+  maskedPan: string | null;
+  ageS: number;
+  attempts: number;
+  lastResult: string | null;
+  /** reversal reason (06, 98, A0) */
+  reason?: string;
+  /** reversal past its attempt limit: raised to the merchant */
+  overLimit?: boolean;
+}
+
+export interface QueueListRequest {
+  /** finished advices too */
+  all?: boolean;
+}
+
+export interface RuntimeEventBase {
+  /** Increasing per runtime journal; a reconnecting till resumes from the last one it saw. */
+  seq: number;
+  /** ISO time */
+  at: string;
+}
+
+export type RuntimeEvent = RuntimeEventBase &
+  (
+    | {
+        type: 'reader';
+        state: 'connected' | 'unavailable' | 'card-presented' | 'card-removed';
+        reason?: string;
+      }
+    | {
+        type: 'transaction';
+        tillId?: TillId;
+        id: number;
+        kind: TxnKind;
+        state:
+          | 'started'
+          | 'card-read'
+          | 'sent'
+          | 'approved'
+          | 'declined'
+          | 'failed'
+          | 'reversal-pending'
+          | 'reversed';
+        amountMinor?: number;
+      }
+    | { type: 'link'; state: 'up' | 'down'; endpoint: string; cause?: HostFailureCause }
+    | { type: 'sign-on'; ok: boolean; code?: string }
+    | { type: 'queue'; reversals: number; advices: number }
+    | { type: 'settlement'; batch: string; outcome: SettlementResult['outcome'] }
+  );
+
+export type RuntimeEventType = RuntimeEvent['type'];
+
+export interface Subscription {
+  close(): void;
+}
+
+export interface RuntimeApi {
+  sale(req: SaleCall): Promise<TxnResult>;
+  void(req: VoidCall): Promise<TxnResult>;
+  refund(req: RefundCall): Promise<TxnResult>;
+  inquiry(req?: InquiryCall): Promise<TxnResult>;
+  transactionStatus(req: TransactionStatusRequest): Promise<TransactionStatusResponse>;
+  abort(req?: AbortRequest): Promise<AbortResponse>;
+  queueList(req?: QueueListRequest): Promise<QueueRow[]>;
+  queueForward(): Promise<ForwardReport>;
+  settle(): Promise<SettlementResult>;
+  status(): Promise<RuntimeStatus>;
+  /**
+   * Events from `fromSeq` (exclusive) on: the kept history first (bounded; see docs), then live
+   * ones. `fromSeq` older than the history: the listener first gets what is kept.
+   */
+  subscribe(fromSeq: number, listener: (e: RuntimeEvent) => void): Subscription;
+}
