@@ -128,7 +128,9 @@ export function renderErrorsDoc(): string {
   line();
   line('| 39 | Meaning | 含义 |');
   line('| --- | --- | --- |');
-  for (const [rc, t] of Object.entries(RESPONSE_CODE_TEXT)) line(`| \`${rc}\` | ${t.en} | ${t.zh} |`);
+  // sorted: Object.entries puts integer-like keys ('12') before '00'
+  const responseCodes = Object.entries(RESPONSE_CODE_TEXT).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const [rc, t] of responseCodes) line(`| \`${rc}\` | ${t.en} | ${t.zh} |`);
 
   line();
   line('<a id="failure-classes"></a>');
