@@ -3,7 +3,7 @@
  * posterm command line: argument dispatch only. Each command lives in its own module and is
  * loaded on demand, so `posterm decode` does not load serialport or SQLite.
  */
-import { isPosError } from '../errors.js';
+import { isPosError, isUnavailable } from '../errors.js';
 import { type CliCommand, type CliIo, ExitCode } from './command.js';
 
 type Loader = () => Promise<CliCommand>;
@@ -71,7 +71,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     if (isPosError(e)) {
       io.stderr.write(`posterm ${name}: ${e.code}: ${e.message}\n`);
       if (e.code === 'CLI_USAGE') return ExitCode.Usage;
-      return /_(UNREACHABLE|UNAVAILABLE)$/.test(e.code) ? ExitCode.Unavailable : ExitCode.Failed;
+      return isUnavailable(e) ? ExitCode.Unavailable : ExitCode.Failed;
     }
     throw e;
   }

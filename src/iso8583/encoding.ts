@@ -4,7 +4,7 @@
  * after what they wrote; readers return the value string. All errors are coded PosErrors that
  * name the field and the byte offset, never the value.
  */
-import { PosError } from '../errors.js';
+import { type CodeSuffix, PosError } from '../errors.js';
 
 export type EncodingName = 'ascii' | 'ebcdic' | 'bcd' | 'binary' | 'hex';
 
@@ -71,7 +71,7 @@ type FastBuffer = Buffer & {
   hexWrite(hex: string, offset: number, length: number): number;
 };
 
-function err(code: string, message: string, field: number, offset: number): PosError {
+function err(code: CodeSuffix<'ISO'>, message: string, field: number, offset: number): PosError {
   return new PosError(`ISO_${code}`, message, { field, offset });
 }
 

@@ -3,7 +3,7 @@
  * Tags are uppercase hex strings ("9F26"); multi-byte tags and lengths (81, 82) are supported.
  * Lists are flat: a constructed tag's value is returned as its raw bytes.
  */
-import { PosError } from '../errors.js';
+import { type CodeSuffix, PosError } from '../errors.js';
 
 export interface Tlv {
   tag: string;
@@ -15,7 +15,7 @@ export function parseTlv(bytes: Uint8Array, baseOffset = 0, field?: number): Tlv
   const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const out: Tlv[] = [];
   let i = 0;
-  const fail = (code: string, msg: string, at: number): never => {
+  const fail = (code: CodeSuffix<'ISO_TLV'>, msg: string, at: number): never => {
     throw new PosError(`ISO_TLV_${code}`, msg, { field, offset: baseOffset + at });
   };
   while (i < buf.length) {

@@ -2,7 +2,7 @@
  * unpack(): bytes (from the MTI on) -> IsoMessage. Every failure is a PosError naming the field
  * and the byte offset in the message; nothing else escapes.
  */
-import { PosError } from '../errors.js';
+import { type CodeSuffix, PosError } from '../errors.js';
 import { checkTlv, checkTlvHex } from './checkTlv.js';
 import { type Dialect, type FieldDef, wireLength } from './compileDialect.js';
 import {
@@ -23,7 +23,7 @@ const bitmap = new Uint8Array(24);
 /** Read position, shared by the helpers below (unpack is synchronous and not re-entrant). */
 let pos = 0;
 
-function fail(code: string, message: string, field: number, offset: number): never {
+function fail(code: CodeSuffix<'ISO'>, message: string, field: number, offset: number): never {
   throw new PosError(`ISO_${code}`, message, { field, offset });
 }
 

@@ -1,12 +1,9 @@
 /** Adapts the reader driver to the transaction engine's CardReaderPort. */
 import type { Clock } from '../clock.js';
-import { isPosError } from '../errors.js';
+import { isPosError, isReaderLinkDown } from '../errors.js';
 import type { Logger } from '../log.js';
 import type { ReaderDriver } from '../reader/ReaderDriver.js';
 import type { CardReaderPort, CardReadResult } from '../txn/ports.js';
-
-/** The reader went away during the read: the same answer as a reader that is not there. */
-const LINK_DOWN = new Set(['READER_DISCONNECTED', 'READER_STOPPED', 'READER_UNAVAILABLE']);
 
 export class ReaderCardSource implements CardReaderPort {
   constructor(
@@ -31,7 +28,8 @@ export class ReaderCardSource implements CardReaderPort {
     } catch (e) {
       if (!isPosError(e)) throw e;
       this.log.warn({ code: e.code }, 'card read failed');
-      if (LINK_DOWN.has(e.code)) return { outcome: 'unavailable', reason: e.code };
+      // The reader went away during the read: the same answer as a reader that is not there.
+      if (isReaderLinkDown(e)) return { outcome: 'unavailable', reason: e.code };
       return { outcome: 'failed', reason: e.code };
     }
     const cardMs = this.clock.monotonic() - t0;

@@ -8,7 +8,7 @@
  * due, entries acknowledged), so an interrupted settlement resumes where it stopped: 0500 again
  * while no 0510 was recorded, else the rest of the upload and the end message.
  */
-import { isPosError } from '../errors.js';
+import { isPosError, type PosErrorCode } from '../errors.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import {
   batchUploadEndRequestToMessage,
@@ -43,7 +43,7 @@ export interface SettlementResult {
   uploaded?: { entries: number; messages: number };
   textEn: string;
   textZh: string;
-  reason?: { code: string; message: string };
+  reason?: { code: PosErrorCode; message: string };
   /** Older batches settled first, in the same call (see Settler). */
   earlier?: SettlementResult[];
 }
@@ -190,7 +190,14 @@ async function upload(d: SettleDeps, base: Base): Promise<SettlementResult> {
   const { batch } = base;
   const ids = { terminalId: profile.terminalId, merchantId: profile.merchantId, batch };
   const entries = journal.uploadEntries(batch);
-  const fail = (code: string, message: string, en: string, zh: string, done: number, messages: number) => ({
+  const fail = (
+    code: PosErrorCode,
+    message: string,
+    en: string,
+    zh: string,
+    done: number,
+    messages: number,
+  ) => ({
     ...base,
     outcome: 'unbalanced' as const,
     uploaded: { entries: done, messages },
@@ -266,7 +273,7 @@ async function send(
   msg: IsoMessage,
   batch: string,
   what: string,
-): Promise<{ message: IsoMessage } | { failure: { code: string; message: string } }> {
+): Promise<{ message: IsoMessage } | { failure: { code: PosErrorCode; message: string } }> {
   try {
     const answer = await d.lane.run(() => d.host.send(msg));
     return { message: answer.message };

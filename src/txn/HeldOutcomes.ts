@@ -12,7 +12,7 @@
  * crash recovery turns into a reversal 06 (for a declined or never-arrived request the host
  * answers 25, nothing is reversed).
  */
-import { isPosError, type PosError } from '../errors.js';
+import { isJournalWriteFailure, type PosError } from '../errors.js';
 import type { Journal } from '../journal/Journal.js';
 import type { Answer, TxnKind } from '../journal/types.js';
 import type { Logger } from '../log.js';
@@ -35,13 +35,6 @@ export type HeldOutcome = HeldOp & {
   /** this item stands for a reversal the host is owed */
   reversal: boolean;
 };
-
-/** Journal failures that mean "could not write now" (as opposed to a refused step). */
-export function isWriteFailure(e: unknown): e is PosError {
-  return (
-    isPosError(e) && (e.code === 'JOURNAL_DISK_FULL' || e.code === 'JOURNAL_IO' || e.code === 'JOURNAL_BUSY')
-  );
-}
 
 export class HeldOutcomes {
   private items: HeldOutcome[] = [];
@@ -88,7 +81,7 @@ export class HeldOutcomes {
         else if (it.op === 'answer') journal.recordAnswer(it.txnId, it.answer);
         else journal.abort(it.txnId);
       } catch (e) {
-        if (!isWriteFailure(e)) {
+        if (!isJournalWriteFailure(e)) {
           // The row is not where it was left (should not happen): keep the item, never drop a
           // reversal silently; a restart recovers from what the journal holds.
           this.log.error({ code: (e as PosError).code, txn: it.txnId }, 'held outcome cannot be written');

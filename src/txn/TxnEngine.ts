@@ -8,11 +8,13 @@ import type { Clock } from '../clock.js';
 import {
   isHostDown,
   isHostFailure,
+  isJournalWriteFailure,
   isPosError,
   isProtocolFailure,
   isSecurityFailure,
   isUnauthenticatedAnswer,
   PosError,
+  type PosErrorCode,
 } from '../errors.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import {
@@ -35,7 +37,7 @@ import type { TerminalProfile } from '../profile/loadProfile.js';
 import { approveOffline } from './approveOffline.js';
 import { crashPoint } from './crashPoints.js';
 import type { Forwarder } from './Forwarder.js';
-import { type HeldOp, isWriteFailure } from './HeldOutcomes.js';
+import type { HeldOp } from './HeldOutcomes.js';
 import { hostFailureText } from './hostFailureText.js';
 import type { Lane } from './Lane.js';
 import { localResult as local } from './localResult.js';
@@ -65,7 +67,7 @@ export interface TxnEngineDeps {
   log: Logger;
   /** Keeps the open batch within the profile's batch.maxCount (see settlement/Settler). */
   batchGate?: {
-    beforeTxn(kind: 'debit' | 'credit'): Promise<{ code: string; en: string; zh: string } | undefined>;
+    beforeTxn(kind: 'debit' | 'credit'): Promise<{ code: PosErrorCode; en: string; zh: string } | undefined>;
   };
   /** Free bytes on the journal's filesystem (default: statfs of its folder); injected by tests. */
   freeBytes?: () => number;
@@ -306,18 +308,22 @@ export class TxnEngine {
       timeoutS: this.d.profile.reader.tapTimeoutS,
     });
     if (r.outcome === 'card') return { card: r.card, cardMs: r.cardMs };
-    const texts: Record<string, [string, string]> = {
-      'no-card': ['no card presented', '未检测到卡片'],
-      declined: ['declined by the card', '卡片拒绝'],
-      cancelled: ['cancelled', '交易已取消'],
-      failed: ['card read failed', '读卡失败'],
-      unavailable: ['card reader unavailable, check its connection', '读卡器不可用, 请检查连接'],
+    const texts: Record<string, [PosErrorCode, string, string]> = {
+      'no-card': ['READER_NO_CARD', 'no card presented', '未检测到卡片'],
+      declined: ['READER_DECLINED', 'declined by the card', '卡片拒绝'],
+      cancelled: ['READER_CANCELLED', 'cancelled', '交易已取消'],
+      failed: ['READER_FAILED', 'card read failed', '读卡失败'],
+      unavailable: [
+        'READER_UNAVAILABLE',
+        'card reader unavailable, check its connection',
+        '读卡器不可用, 请检查连接',
+      ],
     };
-    const [en, zh] = texts[r.outcome] ?? texts.failed;
+    const [code, en, zh] = texts[r.outcome] ?? texts.failed;
     const kind: TxnKind = type === 'refund' ? 'refund' : type === 'inquiry' ? 'inquiry' : 'purchase';
     const status = r.outcome === 'unavailable' ? 'failed' : 'declined';
     return {
-      result: local(kind, status, `READER_${r.outcome.toUpperCase().replace('-', '_')}`, en, zh, {
+      result: local(kind, status, code, en, zh, {
         amountMinor,
       }),
     };
@@ -356,7 +362,7 @@ export class TxnEngine {
               this.d.journal.markSent(rec.id);
             } catch (e) {
               // Journal before wire: the throw keeps the bytes from leaving (HostPort contract).
-              if (isWriteFailure(e)) markFailed = e;
+              if (isJournalWriteFailure(e)) markFailed = e;
               throw e;
             }
             written = true;
@@ -395,7 +401,7 @@ export class TxnEngine {
       write();
       return undefined;
     } catch (e) {
-      if (!isWriteFailure(e)) throw e;
+      if (!isJournalWriteFailure(e)) throw e;
       const { id: txnId, kind, stan, amountMinor } = rec;
       this.d.forwarder.held.hold({ ...op, txnId, kind, stan, amountMinor }, e);
       this.d.forwarder.kick(0);

@@ -1,4 +1,5 @@
 /** What the transaction engine returns to the till, the CLI and the control API. */
+import type { PosErrorCode } from '../errors.js';
 
 export type TxnKind = 'purchase' | 'void' | 'refund' | 'inquiry' | 'offline-sale';
 
@@ -56,7 +57,7 @@ export interface TxnResult {
   /** Balance (inquiry), as the host sent it in field 54. */
   balance?: string;
   /** Why the host was not asked, or why the terminal declined locally (coded). */
-  reason?: { code: string; message: string };
+  reason?: { code: PosErrorCode; message: string };
   timings: TxnTimings;
 }
 

@@ -4,7 +4,7 @@
  * real session does (a sign-on or TLS failure never reaches it; a timeout comes after it).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { PosError } from '../../src/errors.js';
+import { PosError, type PosErrorCode } from '../../src/errors.js';
 import { approve, type EngineRig, engineRig, MemoryLogger, timeout } from './fakes.js';
 
 let rig: EngineRig;
@@ -14,9 +14,9 @@ afterEach(() => {
 });
 
 const failsBeforeWrite =
-  (code: string, context = {}) =>
+  (code: PosErrorCode, context = {}) =>
   () => ({
-    error: new PosError(code as `HOST_${string}`, `${code} test`, context),
+    error: new PosError(code, `${code} test`, context),
     written: false,
   });
 const keyCheck = failsBeforeWrite('HOST_KEY_CHECK_FAILED', { field: 62, key: 'MAK' });
