@@ -835,6 +835,14 @@ export const ERROR_CODES = {
       zh: '稍后重试;长时间不消失请检查主机通讯(posterm queue 可查看冲正)',
     },
   },
+  TXN_STOPPING: {
+    en: 'the runtime is shutting down: it finishes the transaction in flight and takes no new one',
+    zh: '终端正在关闭:完成进行中的交易,不再接受新交易',
+    action: {
+      en: 'wait for the runtime to restart (systemd restarts it), then try again',
+      zh: '等待程序重新启动(systemd 会自动重启)后重试',
+    },
+  },
   TXN_SETTLE_FIRST: {
     en: 'the batch is full (batch.maxCount): settle it first',
     zh: '批次已满(batch.maxCount),请先结算',
