@@ -1,6 +1,8 @@
 /** What the transaction engine returns to the till, the CLI and the control API. */
+import type { TxnKind } from '../journal/types.js';
+import type { EntryInterface } from '../reader/ActivateResponse.js';
 
-export type TxnKind = 'purchase' | 'void' | 'refund' | 'inquiry' | 'offline-sale';
+export type { TxnKind };
 
 /** prefer-online: online, offline only when the host cannot be reached and the limits allow it. */
 export type SaleMode = 'prefer-online' | 'require-online' | 'force-offline';
@@ -50,7 +52,7 @@ export interface TxnResult {
   rrn?: string;
   authCode?: string;
   maskedPan?: string;
-  entryInterface?: 'contact' | 'contactless' | 'magstripe';
+  entryInterface?: EntryInterface;
   /** A reversal was left pending (timeout or bad MAC), to be sent before the next financial message. */
   reversalPending?: { reason: string };
   /** Balance (inquiry), as the host sent it in field 54. */
