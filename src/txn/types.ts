@@ -61,15 +61,3 @@ export interface TxnResult {
   reason?: { code: string; message: string };
   timings: TxnTimings;
 }
-
-/** Amount as typed by a person ("12.34" yuan) to minor units (1234 fen). */
-export function parseAmount(text: string): number | undefined {
-  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!m) return undefined;
-  const minor = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  return minor > 0 && minor <= 999_999_999_999 ? minor : undefined;
-}
-
-export function formatAmount(minor: number): string {
-  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
-}
