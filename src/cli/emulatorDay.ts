@@ -8,14 +8,14 @@
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FlakyProxy } from '../emulator/FlakyProxy.js';
+import { type HostSim, startHostSim } from '../emulator/hostSim.js';
+import { startVirtualReader } from '../emulator/VirtualReaderServer.js';
 import { createLogger } from '../log.js';
 import { formatAmount, parseAmount } from '../money.js';
 import { PROFILES_DIR, parseProfile, profileTmk } from '../profile/loadProfile.js';
 import { Runtime } from '../runtime/Runtime.js';
 import type { TxnResult } from '../txn/types.js';
-import { FlakyProxy } from './FlakyProxy.js';
-import { type HostSim, startHostSim } from './hostSim.js';
-import { startVirtualReader } from './VirtualReaderServer.js';
 
 export interface DaySummary {
   transactions: number;
