@@ -1,3 +1,6 @@
+import { PosError } from '../errors.js';
+import { type ParseAmountOptions, parseAmount } from '../money.js';
+
 /** What every CLI command module exports. */
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -29,3 +32,17 @@ export const ExitCode = {
    */
   NotStarted: 4,
 } as const;
+
+/** An amount argument ("12.34" yuan) in minor units; a malformed one is wrong usage (CLI_USAGE). */
+export function amountArg(text: string | undefined, opts?: ParseAmountOptions): number {
+  try {
+    return parseAmount(text ?? '', opts);
+  } catch (e) {
+    throw new PosError(
+      'CLI_USAGE',
+      `amount must look like 12.34 (yuan), got '${text ?? ''}'`,
+      { key: 'amount' },
+      { cause: e },
+    );
+  }
+}

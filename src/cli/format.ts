@@ -1,9 +1,9 @@
 /** Human-readable output of transaction results and queue items (masked by construction). */
 import { isPosError } from '../errors.js';
 import { balanceOf } from '../iso8583/views/cupPosBalance.js';
+import { formatAmount } from '../money.js';
 import type { RuntimeStatus } from '../runtime/runtimeStatus.js';
 import type { TxnResult } from '../txn/types.js';
-import { formatAmount } from '../txn/types.js';
 
 export function formatResult(r: TxnResult): string {
   const head =

@@ -7,7 +7,7 @@ import { PosError } from '../errors.js';
 import { parseTlv } from '../iso8583/tlv.js';
 import { maskPan } from '../mask.js';
 import type { ReaderDriver } from '../reader/ReaderDriver.js';
-import { type CliCommand, type CliIo, ExitCode } from './command.js';
+import { amountArg, type CliCommand, type CliIo, ExitCode } from './command.js';
 
 const usage = `usage: posterm reader info --device PATH [--baud N] [--wait S] [--json]
        posterm reader tap --device PATH --amount 12.34 [--timeout S] [--type T] [--wait S] [--json]
@@ -39,13 +39,6 @@ function parse(argv: string[]) {
       json: { type: 'boolean' },
     },
   });
-}
-
-/** "12.34" -> 1234 (two decimals). */
-export function parseAmountMinor(text: string): number {
-  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(text);
-  if (!m) throw new PosError('CLI_USAGE', '--amount must look like 12.34', { key: 'amount' });
-  return Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
 }
 
 async function connect(
@@ -95,7 +88,7 @@ const reader: CliCommand = {
     if (sub === 'tap') {
       if (values.amount === undefined)
         throw new PosError('CLI_USAGE', '--amount is required', { key: 'amount' });
-      amountMinor = parseAmountMinor(values.amount);
+      amountMinor = amountArg(values.amount, { allowZero: true });
       timeoutSec = values.timeout === undefined ? 30 : Number(values.timeout);
       if (!Number.isInteger(timeoutSec) || timeoutSec < 1 || timeoutSec > 255) {
         throw new PosError('CLI_USAGE', '--timeout must be 1..255 seconds', { key: 'timeout' });

@@ -1,11 +1,11 @@
 /** `posterm run --profile FILE`: the terminal runtime, until SIGINT/SIGTERM. */
 import { parseArgs } from 'node:util';
-import { type ProfileReader, readerForProfile } from '../emulator/readerForProfile.js';
 import { isPosError, PosError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadProfile } from '../profile/loadProfile.js';
 import { Runtime } from '../runtime/Runtime.js';
 import { type CliCommand, ExitCode } from './command.js';
+import { type ProfileReader, readerForProfile } from './readerForProfile.js';
 
 const run: CliCommand = {
   summary: 'the terminal runtime: reader + host link + journal + control socket',

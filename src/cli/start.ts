@@ -21,7 +21,7 @@ const start: CliCommand = {
     } catch (e) {
       throw new PosError('CLI_USAGE', (e as Error).message);
     }
-    const { runEmulatorDay } = await import('../emulator/EmulatorDay.js');
+    const { runEmulatorDay } = await import('./emulatorDay.js');
     const dir = values.dir ?? join('.posterm', 'day');
     const summary = await runEmulatorDay({ dir, write: (s) => !values.json && io.stdout.write(s) });
     if (values.json) io.stdout.write(`${JSON.stringify(summary)}\n`);

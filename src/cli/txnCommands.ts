@@ -2,11 +2,12 @@
 import { parseArgs } from 'node:util';
 import { callRuntime } from '../control/ControlClient.js';
 import { PosError } from '../errors.js';
+import { formatAmount } from '../money.js';
 import { loadProfile } from '../profile/loadProfile.js';
 import { type RuntimeStatus, statusIsHealthy } from '../runtime/runtimeStatus.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';
-import { formatAmount, parseAmount, type TxnResult } from '../txn/types.js';
-import { type CliCommand, type CliIo, ExitCode } from './command.js';
+import type { TxnResult } from '../txn/types.js';
+import { amountArg, type CliCommand, type CliIo, ExitCode } from './command.js';
 import { formatResult, formatStatus } from './format.js';
 
 const COMMON = {
@@ -24,13 +25,6 @@ function socketOf(values: { profile?: string; socket?: string }): string {
     });
   }
   return p.control.socket;
-}
-
-function amountArg(text: string | undefined): number {
-  const minor = text === undefined ? undefined : parseAmount(text);
-  if (minor === undefined)
-    throw new PosError('CLI_USAGE', `amount must look like 12.34 (yuan), got '${text ?? ''}'`);
-  return minor;
 }
 
 type Flags = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;

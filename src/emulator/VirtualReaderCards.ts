@@ -2,6 +2,8 @@
  * Built-in test cards of the virtual reader: UnionPay BINs (62xxxx), valid Luhn, fake data.
  * Each card chooses the reader's behaviour when it is "presented".
  */
+import type { EntryInterface } from '../reader/ActivateResponse.js';
+
 export type TestCardBehaviour =
   | 'online'
   | 'approved-offline'
@@ -9,7 +11,6 @@ export type TestCardBehaviour =
   | 'removed'
   | 'slow'
   | 'no-card';
-export type TestCardInterface = 'contactless' | 'contact' | 'magstripe';
 
 export interface TestCard {
   name: string;
@@ -17,7 +18,7 @@ export interface TestCard {
   /** YYMM */
   expiry: string;
   panSequence?: string;
-  entry: TestCardInterface;
+  entry: EntryInterface;
   behaviour: TestCardBehaviour;
   /** Service code written into track 2. */
   serviceCode: string;

@@ -6,9 +6,9 @@
 import type { Duplex } from 'node:stream';
 import type { Clock, TimerHandle } from '../clock.js';
 import { isPosError, isSecurityFailure, PosError } from '../errors.js';
+import type { Logger } from '../log.js';
 import type { Backoff } from './Backoff.js';
 import { type ConnectFn, endpointLabel, type HostEndpoint } from './HostEndpoint.js';
-import type { HostLogger } from './HostLogger.js';
 
 export interface EndpointSwitch {
   kind: 'failover' | 'failback';
@@ -21,7 +21,7 @@ export interface EndpointDialerOptions {
   endpoints: HostEndpoint[];
   connect: ConnectFn;
   clock: Clock;
-  log: HostLogger;
+  log: Logger;
   connectMs: number;
   backoff: Backoff;
   rounds: number;

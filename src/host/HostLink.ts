@@ -9,6 +9,7 @@ import type { Duplex } from 'node:stream';
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
 import { isPosError, PosError } from '../errors.js';
 import type { IsoMessage } from '../iso8583/message.js';
+import { type Logger, silentLogger } from '../log.js';
 import { Backoff, defaultBackoff } from './Backoff.js';
 import { defaultConnect } from './connectors.js';
 import { cupPosCodec } from './cupPosCodec.js';
@@ -36,7 +37,6 @@ import type {
   HostRequestOptions,
   HostResponse,
 } from './HostLinkOptions.js';
-import { type HostLogger, silentLogger } from './HostLogger.js';
 import { expectResponse, mismatch, type ResponseExpectation } from './ResponseMatcher.js';
 
 export type {
@@ -68,7 +68,7 @@ export class HostLink extends EventEmitter<HostLinkEvents> {
   private readonly header: Header;
   private readonly codec: HostCodec;
   private readonly clock: Clock;
-  private readonly log: HostLogger;
+  private readonly log: Logger;
   readonly timeouts: HostLinkTimeouts;
   private readonly failoverPolicy: FailoverPolicy;
   private readonly dialer: EndpointDialer;

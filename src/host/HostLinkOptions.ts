@@ -1,11 +1,11 @@
 /** Options, results, statistics and events of HostLink. */
 import type { Clock } from '../clock.js';
 import type { IsoMessage } from '../iso8583/message.js';
+import type { Logger } from '../log.js';
 import type { BackoffPolicy } from './Backoff.js';
 import type { Header, Tpdu } from './framing.js';
 import type { HostCodec } from './HostCodec.js';
 import type { ConnectFn, HostEndpoint } from './HostEndpoint.js';
-import type { HostLogger } from './HostLogger.js';
 
 export interface HostLinkTimeouts {
   /** TCP (and TLS handshake) per endpoint attempt. */
@@ -38,7 +38,7 @@ export interface HostLinkOptions {
   codec?: HostCodec;
   connect?: ConnectFn;
   clock?: Clock;
-  logger?: HostLogger;
+  logger?: Logger;
   timeouts?: Partial<HostLinkTimeouts>;
   backoff?: Partial<BackoffPolicy>;
   /** Source of jitter, [0, 1). */

@@ -17,11 +17,11 @@ import {
   parseSignOnResponse,
   signOnRequestToMessage,
 } from '../iso8583/views/cupPos.js';
+import { type Logger, silentLogger } from '../log.js';
 import { cupPosCodec } from './cupPosCodec.js';
 import { ProcessingRequirement } from './framing.js';
 import type { HostCodec } from './HostCodec.js';
 import type { HostRequestOptions, HostResponse } from './HostLinkOptions.js';
-import { type HostLogger, silentLogger } from './HostLogger.js';
 import { type HostFailureCause, hostFailureCause } from './hostFailureCause.js';
 
 /** Request MTIs that carry a MAC (their responses too). */
@@ -50,7 +50,7 @@ export interface HostSessionOptions {
   echoIdleMs?: number;
   codec?: HostCodec;
   clock?: Clock;
-  logger?: HostLogger;
+  logger?: Logger;
 }
 
 export interface HostSessionEvents {
@@ -85,7 +85,7 @@ export class HostSession extends EventEmitter<HostSessionEvents> {
   private echoTimer: TimerHandle | undefined;
   private closed = false;
   private readonly clock: Clock;
-  private readonly log: HostLogger;
+  private readonly log: Logger;
   private readonly codec: HostCodec;
 
   constructor(private readonly o: HostSessionOptions) {

@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { PosError } from '../errors.js';
-import type { CardData } from './types.js';
+import type { StoredCard } from './types.js';
 
 const VERSION = 1;
 const NONCE_BYTES = 12;
@@ -23,7 +23,7 @@ export class CardVault {
     this.key = Buffer.from(key);
   }
 
-  seal(recordId: string, card: CardData): Buffer {
+  seal(recordId: string, card: StoredCard): Buffer {
     const plain = Buffer.from(JSON.stringify(checkCardData(card)), 'utf8');
     const nonce = randomBytes(NONCE_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
@@ -33,7 +33,7 @@ export class CardVault {
     return Buffer.concat([Buffer.from([VERSION]), nonce, cipher.getAuthTag(), body]);
   }
 
-  open(recordId: string, blob: Uint8Array): CardData {
+  open(recordId: string, blob: Uint8Array): StoredCard {
     const buf = Buffer.from(blob);
     if (buf.length <= HEADER_BYTES || buf[0] !== VERSION) {
       throw new PosError('JOURNAL_RECORD_CORRUPT', 'encrypted card record is malformed', {
@@ -70,7 +70,7 @@ export class CardVault {
 const CARD_KEYS = new Set(['pan', 'expiry', 'panSeq', 'iccData']);
 
 /** Validates card data; refuses anything else (track data, PIN block ...) by construction. */
-export function checkCardData(card: unknown): CardData {
+export function checkCardData(card: unknown): StoredCard {
   if (typeof card !== 'object' || card === null) {
     throw new PosError('JOURNAL_BAD_INPUT', 'card data must be an object');
   }
@@ -82,7 +82,7 @@ export function checkCardData(card: unknown): CardData {
     }
   }
   const c = card as Record<string, unknown>;
-  const out: CardData = { pan: check(c.pan, /^\d{12,19}$/, 'pan') as string };
+  const out: StoredCard = { pan: check(c.pan, /^\d{12,19}$/, 'pan') as string };
   if (c.expiry !== undefined) out.expiry = check(c.expiry, /^\d{4}$/, 'expiry');
   if (c.panSeq !== undefined) out.panSeq = check(c.panSeq, /^\d{1,3}$/, 'panSeq');
   if (c.iccData !== undefined) out.iccData = check(c.iccData, /^(?:[0-9A-F]{2})*$/, 'iccData');

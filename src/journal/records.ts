@@ -153,7 +153,7 @@ export function toAdviceRecord(r: AdviceRow): AdviceRecord {
 
 /**
  * Fields that must never be stored in clear: PAN (2), expiry (14), card sequence (23) and chip
- * data (55) go into the encrypted CardData; track data (35, 36, 45), PIN block (52) and
+ * data (55) go into the encrypted StoredCard; track data (35, 36, 45), PIN block (52) and
  * CVV-bearing fields are never stored at all.
  */
 const SENSITIVE_FIELDS = new Set([2, 14, 23, 35, 36, 45, 52, 55]);

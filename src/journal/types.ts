@@ -1,9 +1,10 @@
 /**
  * Typed views of what the journal stores. Card data that must be kept to forward a message
- * (PAN, expiry, card sequence, chip data) only exists in `CardData`, which is encrypted at rest;
+ * (PAN, expiry, card sequence, chip data) only exists in `StoredCard`, which is encrypted at rest;
  * there is deliberately no place for track data, PIN blocks or CVV.
  */
 
+/** The one home of the transaction kinds; txn/types re-exports it. */
 export type TxnKind = 'purchase' | 'void' | 'refund' | 'inquiry' | 'offline-sale';
 
 /** Kinds whose request needs a reversal (0400) when its outcome is unknown. */
@@ -36,8 +37,11 @@ export type ReversalReason = '06' | '98' | 'A0';
 
 export type AdviceState = 'pending' | 'sent' | 'done' | 'refused';
 
-/** Sensitive card data kept (encrypted) only until the message is finished. */
-export interface CardData {
+/**
+ * Sensitive card data kept (encrypted) only until the message is finished. A subset of the card
+ * as read (`CardData` in iso8583/views); `panSeq` is the at-rest name of `panSequence`.
+ */
+export interface StoredCard {
   /** field 2, 12..19 digits */
   pan: string;
   /** field 14, YYMM */
@@ -65,7 +69,7 @@ export interface NewTxn {
   entryMode?: string;
   /** STAN to use; allocated in the same commit when absent. */
   stan?: string;
-  card?: CardData;
+  card?: StoredCard;
   /** Non-sensitive request fields needed to rebuild a reversal (3, 4, 22, 25, 41, 42, 49, 60 ...). */
   fields?: ClearFields;
   /** void / refund: the original transaction */
@@ -80,7 +84,7 @@ export interface NewAdvice {
   authCode: string;
   /** STAN of the advice; allocated in the same commit when absent. Kept on every retry. */
   stan?: string;
-  card: CardData;
+  card: StoredCard;
   /** Non-sensitive advice fields (3, 4, 12, 13, 22, 25, 38, 41, 42, 49, 60 ...). */
   fields: ClearFields;
 }
@@ -164,7 +168,7 @@ export interface AdviceRecord {
 /** Everything needed to (re)send a stored message; card data decrypted. Never log it. */
 export interface StoredRequest {
   fields: ClearFields;
-  card: CardData | null;
+  card: StoredCard | null;
 }
 
 export type ForwardItem =
@@ -179,6 +183,7 @@ export interface PendingReversal {
   overLimit: boolean;
 }
 
+/** Unforwarded offline approvals; the one home (txn/OfflinePolicy re-exports it). */
 export interface OfflineTotals {
   count: number;
   amountMinor: number;

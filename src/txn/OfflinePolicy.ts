@@ -3,15 +3,10 @@
  * by the terminal; the reasons are coded so the till and the report can show them.
  */
 import { PosError } from '../errors.js';
+import type { OfflineTotals } from '../journal/types.js';
 import type { OfflineInterface, TerminalProfile } from '../profile/loadProfile.js';
 
-export interface OfflineTotals {
-  /** Unsent offline approvals. */
-  count: number;
-  amountMinor: number;
-  /** Age of the oldest unsent item, ms (0 when none). */
-  oldestAgeMs: number;
-}
+export type { OfflineTotals };
 
 export type OfflineRefusal =
   | 'TXN_OFFLINE_INTERFACE'

@@ -3,8 +3,9 @@
  * adapts the reader driver and the host session to them; tests use fakes.
  */
 import type { IsoMessage } from '../iso8583/message.js';
+import type { EntryInterface } from '../reader/ActivateResponse.js';
 
-export type EntryInterface = 'contact' | 'contactless' | 'magstripe';
+export type { EntryInterface };
 
 /** Card data as read; lives in memory only, for the authorisation. Never log it. */
 export interface CardRead {

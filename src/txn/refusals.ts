@@ -3,9 +3,11 @@
  * card: amount limit, refund and void rules against the original, journal storage full. Each
  * has a stable code and English and Chinese text.
  */
+
+import { formatAmount } from '../money.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
 import { localResult as local } from './localResult.js';
-import { formatAmount, type TxnKind, type TxnResult } from './types.js';
+import type { TxnKind, TxnResult } from './types.js';
 
 /** Profile default for journal.minFreeBytes (also in the schema). */
 export const DEFAULT_MIN_FREE_BYTES = 16 * 1024 * 1024;

@@ -5,7 +5,7 @@
 import type { IsoMessage } from '../iso8583/message.js';
 import type { CardData as ViewCard } from '../iso8583/views/cupPos.js';
 import { EntryMode, PinCapability, ReadCapability } from '../iso8583/views/cupPos.js';
-import type { ClearFields, CardData as StoredCard, StoredRequest } from '../journal/types.js';
+import type { ClearFields, StoredCard, StoredRequest } from '../journal/types.js';
 import type { CardRead } from './ports.js';
 
 /** Fields that hold card data: never stored in clear (2, 14, 23, 55) or never stored at all (35, 36, 52, 53). */

@@ -1,7 +1,9 @@
 /** What the transaction engine returns to the till, the CLI and the control API. */
 import type { PosErrorCode } from '../errors.js';
+import type { TxnKind } from '../journal/types.js';
+import type { EntryInterface } from '../reader/ActivateResponse.js';
 
-export type TxnKind = 'purchase' | 'void' | 'refund' | 'inquiry' | 'offline-sale';
+export type { TxnKind };
 
 /** prefer-online: online, offline only when the host cannot be reached and the limits allow it. */
 export type SaleMode = 'prefer-online' | 'require-online' | 'force-offline';
@@ -51,7 +53,7 @@ export interface TxnResult {
   rrn?: string;
   authCode?: string;
   maskedPan?: string;
-  entryInterface?: 'contact' | 'contactless' | 'magstripe';
+  entryInterface?: EntryInterface;
   /** A reversal was left pending (timeout or bad MAC), to be sent before the next financial message. */
   reversalPending?: { reason: string };
   /** Balance (inquiry), as the host sent it in field 54. */
@@ -59,16 +61,4 @@ export interface TxnResult {
   /** Why the host was not asked, or why the terminal declined locally (coded). */
   reason?: { code: PosErrorCode; message: string };
   timings: TxnTimings;
-}
-
-/** Amount as typed by a person ("12.34" yuan) to minor units (1234 fen). */
-export function parseAmount(text: string): number | undefined {
-  const m = /^(\d{1,10})(?:\.(\d{1,2}))?$/.exec(text.trim());
-  if (!m) return undefined;
-  const minor = Number(m[1]) * 100 + Number((m[2] ?? '').padEnd(2, '0'));
-  return minor > 0 && minor <= 999_999_999_999 ? minor : undefined;
-}
-
-export function formatAmount(minor: number): string {
-  return `${Math.floor(minor / 100)}.${String(minor % 100).padStart(2, '0')}`;
 }

@@ -20,7 +20,7 @@ beforeAll(async () => {
     f.answer(r, { fields: { 44: `ok${r.message.fields[11]}` } });
   });
   const capture = (obj: object, msg: string) => logged.push(`${msg} ${JSON.stringify(obj)}`);
-  link = makeLink(fa.port, { logger: { info: capture, warn: capture, error: capture } }).link;
+  link = makeLink(fa.port, { logger: { debug: capture, info: capture, warn: capture, error: capture } }).link;
 });
 
 afterAll(async () => {

@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runEmulatorDay } from '../../src/emulator/EmulatorDay.js';
+import { runEmulatorDay } from '../../src/cli/emulatorDay.js';
 import { TEST_CARDS, testCardTrack2 } from '../../src/emulator/VirtualReaderCards.js';
 import { scanFilesForCardData } from '../helpers/scanForCardData.js';
 

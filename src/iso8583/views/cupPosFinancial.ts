@@ -83,7 +83,8 @@ export interface PurchaseRequest extends FinancialRequestBase {
   amountMinor: number;
 }
 
-export interface VoidRequest extends FinancialRequestBase {
+/** A void (0200) as the message carries it; the till's `VoidRequest` lives in txn/types. */
+export interface CupPosVoidRequest extends FinancialRequestBase {
   amountMinor: number;
   /** Field 37 of the original. */
   originalRrn: string;
@@ -93,7 +94,8 @@ export interface VoidRequest extends FinancialRequestBase {
   originalStan: string;
 }
 
-export interface RefundRequest extends FinancialRequestBase {
+/** A refund (0220) as the message carries it; the till's `RefundRequest` lives in txn/types. */
+export interface CupPosRefundRequest extends FinancialRequestBase {
   amountMinor: number;
   originalRrn: string;
   originalBatch: string;
@@ -209,13 +211,13 @@ const VOID_EXTRA: readonly FieldSpec[] = [
   { field: 38, key: 'originalAuthCode', codec: ansFixed(6) },
 ];
 
-export function voidRequestToMessage(req: VoidRequest, opts?: BuildOptions): IsoMessage {
+export function voidRequestToMessage(req: CupPosVoidRequest, opts?: BuildOptions): IsoMessage {
   const fields = financialFields(req, CARD, VOID_EXTRA, ProcessingCode.Void, TransactionType.Void);
   fields[61] = encodeField61({ batch: req.originalBatch, stan: req.originalStan });
   return { mti: Mti.FinancialRequest, fields: withMacPlaceholder(fields, opts, true) };
 }
 
-export function parseVoidRequest(msg: IsoMessage): VoidRequest {
+export function parseVoidRequest(msg: IsoMessage): CupPosVoidRequest {
   expectMti(msg, Mti.FinancialRequest);
   expectValue(msg, 3, ProcessingCode.Void);
   expectType(msg, TransactionType.Void);
@@ -224,7 +226,7 @@ export function parseVoidRequest(msg: IsoMessage): VoidRequest {
     ...parseFinancial(msg, CARD, VOID_EXTRA),
     originalBatch: f61.batch,
     originalStan: f61.stan,
-  } as unknown as VoidRequest;
+  } as unknown as CupPosVoidRequest;
 }
 
 // ---- refund 0220 ------------------------------------------------------------------------
@@ -234,13 +236,13 @@ const REFUND_EXTRA: readonly FieldSpec[] = [
   { field: 37, key: 'originalRrn', codec: ansFixed(12), required: true },
 ];
 
-export function refundRequestToMessage(req: RefundRequest, opts?: BuildOptions): IsoMessage {
+export function refundRequestToMessage(req: CupPosRefundRequest, opts?: BuildOptions): IsoMessage {
   const fields = financialFields(req, CARD, REFUND_EXTRA, ProcessingCode.Refund, TransactionType.Refund);
   fields[61] = encodeField61({ batch: req.originalBatch, stan: req.originalStan, date: req.originalDate });
   return { mti: Mti.AdviceRequest, fields: withMacPlaceholder(fields, opts, true) };
 }
 
-export function parseRefundRequest(msg: IsoMessage): RefundRequest {
+export function parseRefundRequest(msg: IsoMessage): CupPosRefundRequest {
   expectMti(msg, Mti.AdviceRequest);
   expectValue(msg, 3, ProcessingCode.Refund);
   expectType(msg, TransactionType.Refund);
@@ -251,7 +253,7 @@ export function parseRefundRequest(msg: IsoMessage): RefundRequest {
     originalBatch: f61.batch,
     originalStan: f61.stan,
     originalDate: f61.date,
-  } as unknown as RefundRequest;
+  } as unknown as CupPosRefundRequest;
 }
 
 // ---- balance inquiry 0200 ---------------------------------------------------------------

@@ -6,6 +6,8 @@ import {
   type BalanceInquiryRequest,
   balanceInquiryRequestToMessage,
   balanceInquiryResponseToMessage,
+  type CupPosRefundRequest,
+  type CupPosVoidRequest,
   EntryMode,
   type OfflineSaleAdviceRequest,
   offlineSaleAdviceRequestToMessage,
@@ -30,7 +32,6 @@ import {
   purchaseRequestToMessage,
   purchaseResponseToMessage,
   ReadCapability,
-  type RefundRequest,
   ReversalReason,
   type ReversalRequest,
   refundRequestToMessage,
@@ -38,7 +39,6 @@ import {
   reversalRequestFromOriginal,
   reversalRequestToMessage,
   reversalResponseToMessage,
-  type VoidRequest,
   voidRequestToMessage,
   voidResponseToMessage,
 } from '../../../src/iso8583/views/cupPos.js';
@@ -59,7 +59,7 @@ const chip = {
 const ids = { terminalId: '12345678', merchantId: '123456789012345', currency: '156' };
 
 const purchase: PurchaseRequest = { ...chip, ...ids, amountMinor: 12345, stan: '000321', batch: '000001' };
-const voidReq: VoidRequest = {
+const voidReq: CupPosVoidRequest = {
   ...purchase,
   stan: '000322',
   originalRrn: '153045000321',
@@ -67,7 +67,7 @@ const voidReq: VoidRequest = {
   originalBatch: '000001',
   originalStan: '000321',
 };
-const refund: RefundRequest = {
+const refund: CupPosRefundRequest = {
   ...purchase,
   stan: '000323',
   originalRrn: '153045000321',

@@ -2,8 +2,9 @@
  * The reader device a profile names: a real path is used as it is; `emulator` starts the
  * virtual reader in this process (on a free TCP port) with the profile's test card.
  */
+
+import { startVirtualReader, type VirtualReaderServer } from '../emulator/VirtualReaderServer.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
-import { startVirtualReader, type VirtualReaderServer } from './VirtualReaderServer.js';
 
 export interface ProfileReader {
   path: string;

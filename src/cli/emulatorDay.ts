@@ -8,13 +8,14 @@
  */
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FlakyProxy } from '../emulator/FlakyProxy.js';
+import { type HostSim, startHostSim } from '../emulator/hostSim.js';
+import { startVirtualReader } from '../emulator/VirtualReaderServer.js';
 import { createLogger } from '../log.js';
+import { formatAmount, parseAmount } from '../money.js';
 import { PROFILES_DIR, parseProfile, profileTmk } from '../profile/loadProfile.js';
 import { Runtime } from '../runtime/Runtime.js';
-import { formatAmount, type TxnResult } from '../txn/types.js';
-import { FlakyProxy } from './FlakyProxy.js';
-import { type HostSim, startHostSim } from './hostSim.js';
-import { startVirtualReader } from './VirtualReaderServer.js';
+import type { TxnResult } from '../txn/types.js';
 
 export interface DaySummary {
   transactions: number;
@@ -77,20 +78,20 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
   });
   const results: TxnResult[] = [];
   const byScene = new Map<string, TxnResult>();
-  const sale = (yuan: number) => (r: Runtime) => r.engine.sale({ amountMinor: Math.round(yuan * 100) });
+  const sale = (yuan: string) => (r: Runtime) => r.engine.sale({ amountMinor: parseAmount(yuan) });
   const steps: Step[] = [
-    { scene: 'morning coffee, tapped', card: 'unionpay-contactless', run: sale(38) },
-    { scene: 'groceries, chip inserted', card: 'unionpay-chip', run: sale(125.5) },
-    { scene: 'not enough on the card', card: 'unionpay-contactless', run: sale(20.51) },
-    { scene: 'an old card swiped', card: 'unionpay-magstripe', run: sale(66) },
+    { scene: 'morning coffee, tapped', card: 'unionpay-contactless', run: sale('38') },
+    { scene: 'groceries, chip inserted', card: 'unionpay-chip', run: sale('125.5') },
+    { scene: 'not enough on the card', card: 'unionpay-contactless', run: sale('20.51') },
+    { scene: 'an old card swiped', card: 'unionpay-magstripe', run: sale('66') },
     { scene: 'customer checks the balance', card: 'unionpay-chip', run: (r) => r.engine.inquiry() },
     {
       scene: 'host does not answer',
       card: 'unionpay-contactless',
       before: () => sim.setFaults('no-answer@0200*1'),
-      run: sale(45),
+      run: sale('45'),
     },
-    { scene: 'tried again: reversal goes first', card: 'unionpay-contactless', run: sale(45) },
+    { scene: 'tried again: reversal goes first', card: 'unionpay-contactless', run: sale('45') },
     {
       scene: 'groceries voided',
       card: 'unionpay-chip',
@@ -105,11 +106,11 @@ export async function runEmulatorDay(opts: { dir: string; write: (s: string) => 
       scene: 'router reboots: network down',
       before: () => net.cut('refuse'),
       card: 'unionpay-contactless',
-      run: sale(88),
+      run: sale('88'),
     },
-    { scene: 'still down, chip', card: 'unionpay-chip', run: sale(12) },
-    { scene: 'still down, swiped card', card: 'unionpay-magstripe', run: sale(9.9) },
-    { scene: 'still down, above floor limit', card: 'unionpay-chip', run: sale(888) },
+    { scene: 'still down, chip', card: 'unionpay-chip', run: sale('12') },
+    { scene: 'still down, swiped card', card: 'unionpay-magstripe', run: sale('9.9') },
+    { scene: 'still down, above floor limit', card: 'unionpay-chip', run: sale('888') },
   ];
 
   write(
