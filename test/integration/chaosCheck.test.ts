@@ -196,6 +196,24 @@ describe('chaos end check', () => {
     expect(r.problems.join('\n')).toMatch(/sale #7 \(700\) \(vanished\) charged on the host/);
   });
 
+  it('vanished: an online try that never left, then an offline approval, is one sale charged once', () => {
+    const w = clean();
+    w.sales.push(sale(10, 1000, 'vanished'));
+    w.txns.push(txn('000010', 1000, 'aborted'), txn('000011', 1000, 'approved', 'offline-sale'));
+    w.ledger.push(entry('000011', 1000, { kind: 'advice', advice: true, approvalMode: 'offline' }));
+    const r = checkChaos(w);
+    expect(r.problems).toEqual([]);
+    expect(r.vanished_then).toEqual({ approved: 2, none: 1, reversed: 1 });
+  });
+
+  it('vanished: two approvals in the journal for one sale is a problem', () => {
+    const w = clean();
+    w.txns.push(txn('000012', 500, 'approved', 'offline-sale'));
+    const r = checkChaos(w);
+    expect(r.problems).toContain('sale #5 (500) (vanished) approved 2 times in the journal');
+    expect(r.lost).toBe(1); // the second approval is not on the host
+  });
+
   it('vanished or died: a transaction left unfinished is a problem', () => {
     const w = clean();
     w.txns.find((t) => t.stan === '000006')!.state = 'sent';

@@ -29,8 +29,10 @@ export interface SaleRecord {
   stan?: string;
   batch?: string;
   rrn?: string;
-  /** response code, or the coded reason of a local decline / failure / error */
+  /** response code, or the coded reason of a local decline / failure / error (a failure: its reason first) */
   code?: string;
+  /** the coded reason the runtime gave with its answer (e.g. JOURNAL_DISK_FULL) */
+  reason?: string;
   /** failed with a reversal left pending (timeout, bad MAC) */
   reversalPending?: boolean;
   /** how long the till waited for the answer */
@@ -145,12 +147,14 @@ export function checkChaos(input: ChaosCheckInput): ChaosCheck {
           problems.push(`${tag} left a reversal, journal state ${t?.state ?? 'missing'}`);
       }
     } else if (s.outcome === 'died' || s.outcome === 'vanished') {
-      // The till never heard the outcome: its transaction (found by the amount) must have ended,
-      // approved and charged once unreversed, or not approved and not charged.
+      // The till never heard the outcome: its transactions (found by the amount; an online try
+      // that never left may be followed by an offline sale) must have ended, at most one approved
+      // and charged once unreversed, the others not charged.
       const own = input.txns.filter(
         (t) => t.amountMinor === s.amountMinor && (t.kind === 'purchase' || t.kind === 'offline-sale'),
       );
-      if (own.length > 1) problems.push(`${tag} (${s.outcome}) has ${own.length} journal transactions`);
+      const approvals = own.filter((t) => t.state === 'approved').length;
+      if (approvals > 1) problems.push(`${tag} (${s.outcome}) approved ${approvals} times in the journal`);
       for (const t of own) {
         const k = key(t.batch, t.stan);
         if (!FINAL_STATES.has(t.state)) problems.push(`${tag} (${s.outcome}) left STAN ${t.stan} ${t.state}`);
