@@ -103,7 +103,7 @@ export class GarbageWriter {
   constructor(
     private readonly socket: string,
     private readonly rnd: () => number,
-    private readonly probability: number,
+    readonly probability: number,
   ) {}
 
   start(): void {

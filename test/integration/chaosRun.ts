@@ -182,7 +182,12 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     let sales: SaleRecord[];
     try {
       garbage.start();
-      sales = await stream.run();
+      // past the sales and kills asked for, the run goes on until each fault asked for happened
+      sales = await stream.run(
+        () =>
+          (diskFull === 0 || sup!.diskFullEpisodesSoFar > 0) &&
+          (garbage.probability === 0 || garbage.connections > 0),
+      );
     } finally {
       await garbage.stop();
       await seconds.settle();
@@ -296,11 +301,11 @@ class SaleStream {
     this.o.progress?.(line);
   }
 
-  async run(): Promise<SaleRecord[]> {
+  async run(faultsSeen: () => boolean): Promise<SaleRecord[]> {
     await this.sup.start(true);
     const maxSales = this.o.sales + 20 * Math.max(1, this.o.kills);
     for (let n = 1; n <= maxSales; n++) {
-      if (n > this.o.sales && this.sup.kills >= this.o.kills) break;
+      if (n > this.o.sales && this.sup.kills >= this.o.kills && faultsSeen()) break;
       await this.weather(n);
       await this.sale(n);
     }
@@ -340,14 +345,15 @@ class SaleStream {
     // a second runtime is refused only while the first lives: a forced kill waits for it
     if (forced) await this.seconds.settle();
     let killDelay = forced || rnd() < pKill ? Math.floor(rnd() * 80) : undefined;
-    // Issue 8: each kind shows up at least once when asked for (forced at the middle of the run).
+    // Issue 8: each kind shows up at least once when asked for (forced from the middle of the run:
+    // a vanishing till until one vanished, a second runtime until one was refused).
     const half = n >= Math.ceil(o.sales / 2);
     const pVanish = o.vanishProbability ?? DEFAULT_FAULTS.vanish;
     const vanish = (faultRnd() < pVanish || (half && this.vanished === 0)) && pVanish > 0;
     const vanishDelay = Math.floor(faultRnd() * 150);
     const halfClose = faultRnd() < 0.5;
     const pSecond = o.secondRuntimeProbability ?? DEFAULT_FAULTS.secondRuntime;
-    const second = (faultRnd() < pSecond || (half && this.seconds.started === 0)) && pSecond > 0 && !forced;
+    const second = (faultRnd() < pSecond || (half && this.seconds.refused === 0)) && pSecond > 0 && !forced;
     // and no random kill while one starts
     if (second || this.seconds.busy) killDelay = forced ? killDelay : undefined;
     const cutDelay =

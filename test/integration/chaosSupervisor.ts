@@ -52,7 +52,7 @@ export class RuntimeSupervisor {
             [CRASH_POINTS_ENV]: this.o.crashPoints,
             [CRASH_SEED_ENV]: String(this.o.seed * 1000 + this.starts),
             [JOURNAL_FAULTS_ENV]: this.o.journalFaults ?? '',
-            [JOURNAL_FAULTS_SEED_ENV]: String(this.o.seed * 1000 + this.starts),
+            [JOURNAL_FAULTS_SEED_ENV]: String((this.o.seed * 1000 + this.starts) ^ 0x5eed),
           }
         : { [CRASH_POINTS_ENV]: '', [JOURNAL_FAULTS_ENV]: '' };
       try {
@@ -91,8 +91,13 @@ export class RuntimeSupervisor {
     this.current = undefined;
   }
 
+  /** Disk-full episodes so far, the running child's included. */
+  get diskFullEpisodesSoFar(): number {
+    return this.diskFullEpisodes + (this.current ? episodesIn(this.current.stderr) : 0);
+  }
+
   private count(exit: ChildExit, stderr: string, clean: boolean): void {
-    this.diskFullEpisodes += stderr.match(/^posterm journal fault disk-full/gm)?.length ?? 0;
+    this.diskFullEpisodes += episodesIn(stderr);
     const atCrashPoint = stderr.includes('posterm crash point');
     // a crash point may also fire right before a clean stop
     if (exit.signal === 'SIGKILL' && (!clean || atCrashPoint)) {
@@ -104,4 +109,8 @@ export class RuntimeSupervisor {
       );
     }
   }
+}
+
+function episodesIn(stderr: string): number {
+  return stderr.match(/^posterm journal fault disk-full/gm)?.length ?? 0;
 }
