@@ -433,6 +433,21 @@ export class Journal {
     return st.bavail * st.bsize;
   }
 
+  /**
+   * The database's size cap in pages (PRAGMA max_page_count, this connection only): read it, or
+   * set it first (SQLite never sets it below the current size). Only the test-only fault hook
+   * (journalFaults.ts) sets it, to make the next writes that need a new page fail SQLITE_FULL.
+   */
+  pageLimit(max?: number): { pages: number; max: number } {
+    return this.ctx.guard(() => {
+      if (max !== undefined) this.ctx.db.pragma(`max_page_count = ${Math.floor(max)}`);
+      return {
+        pages: this.ctx.db.pragma('page_count', { simple: true }) as number,
+        max: this.ctx.db.pragma('max_page_count', { simple: true }) as number,
+      };
+    });
+  }
+
   /** SQLite's quick_check, for diagnostics. */
   quickCheck(): { ok: boolean; messages: string[] } {
     return this.ctx.guard(() => {

@@ -9,6 +9,7 @@ import { dirname } from 'node:path';
 import type { Clock } from '../clock.js';
 import { isPosError, PosError } from '../errors.js';
 import { Journal } from '../journal/Journal.js';
+import { armJournalFaults } from '../journal/journalFaults.js';
 import { journalCorrupt } from '../journal/journalFiles.js';
 import { loadKeyFile } from '../journal/loadKeyFile.js';
 import type { Logger } from '../log.js';
@@ -51,6 +52,7 @@ export function openRuntimeJournal(profile: TerminalProfile, clock: Clock, log: 
         { file: keyFile, journal: path },
       );
     }
+    armJournalFaults(journal, log); // test-only (POSTERM_JOURNAL_FAULTS); inert when unset
     return journal;
   } catch (e) {
     journal.close();

@@ -7,6 +7,7 @@
  */
 import { writeSync } from 'node:fs';
 import { PosError } from '../errors.js';
+import { seededRandom } from '../seededRandom.js';
 
 export const CRASH_POINTS = [
   /** TxnEngine: request committed as sent, its bytes not yet handed to the socket. */
@@ -44,17 +45,7 @@ export function parseCrashPoints(text: string): Map<CrashPointName, number> {
   return table;
 }
 
-/** mulberry32: a small seeded PRNG, [0, 1). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom };
 
 let state: { table: Map<CrashPointName, number>; random: () => number } | undefined;
 

@@ -20,17 +20,29 @@ import { checkChaos, type SaleRecord } from './chaosCheck.js';
 import { chaosFailed, runChaos } from './chaosRun.js';
 import { emulatorProfileRaw, writeWorldProfile } from './world.js';
 
-describe('chaos: kills and network cuts against the host simulator', () => {
-  it('a seeded run of ~30 sales with kills: nothing lost, nothing duplicated, nothing pending', async () => {
-    const r = await runChaos({ kills: 4, sales: 30, seed: 20261127 });
+/** POSTERM_CHAOS_SEED=N runs the in-suite chaos test with another seed. */
+const SEED = Number(process.env.POSTERM_CHAOS_SEED ?? 20261127);
+
+describe('chaos: kills, network cuts, a full disk, vanishing tills, garbage and a second runtime', () => {
+  it('a seeded run of ~30 sales with kills: nothing lost, nothing duplicated, nothing pending, no crash', async () => {
+    const r = await runChaos({ kills: 4, sales: 30, seed: SEED });
     expect(r.problems).toEqual([]);
     expect(r).toMatchObject({ lost: 0, duplicated: 0, orphaned: 0, pending: 0 });
     expect(r.kills).toBeGreaterThanOrEqual(4);
     expect(r.sales).toBeGreaterThanOrEqual(30);
     expect(r.approved_online).toBeGreaterThan(0);
-    expect(r.approved_online + r.approved_offline + r.failed + r.died + r.declined).toBe(r.sales);
+    expect(r.approved_online + r.approved_offline + r.failed + r.died + r.vanished + r.declined).toBe(
+      r.sales,
+    );
+    // every new fault happened, and the runtime came through each
+    const report = JSON.stringify({ ...r, problems: undefined });
+    expect(r.disk_full_episodes, report).toBeGreaterThan(0);
+    expect(r.vanished, report).toBeGreaterThan(0);
+    expect(r.garbage_connections, report).toBeGreaterThan(0);
+    expect(r.second_runtimes_refused + r.second_runtimes_took_over, report).toBe(r.second_runtimes);
+    expect(r.second_runtimes_refused, report).toBeGreaterThan(0);
     expect(chaosFailed(r)).toBe(false);
-  }, 60_000);
+  }, 90_000);
 });
 
 describe('chaos: one kill at a named crash point', () => {

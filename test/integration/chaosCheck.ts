@@ -4,7 +4,7 @@
  * charge belongs to exactly one sale even when the till never learnt its STAN.
  */
 import type { LedgerEntry } from '../../src/emulator/hostLedger.js';
-import type { TxnRecord } from '../../src/journal/types.js';
+import type { TxnRecord, TxnState } from '../../src/journal/types.js';
 
 /** What the till saw for one sale. */
 export type ClientOutcome =
@@ -14,6 +14,8 @@ export type ClientOutcome =
   | 'failed'
   /** the runtime was killed before it answered */
   | 'died'
+  /** the till sent the sale and went away without reading the answer */
+  | 'vanished'
   /** the runtime did not answer in time (a finding) */
   | 'hung'
   /** any other error (a finding) */
@@ -27,8 +29,10 @@ export interface SaleRecord {
   stan?: string;
   batch?: string;
   rrn?: string;
-  /** response code, or the coded reason of a local decline / failure / error */
+  /** response code, or the coded reason of a local decline / failure / error (a failure: its reason first) */
   code?: string;
+  /** the coded reason the runtime gave with its answer (e.g. JOURNAL_DISK_FULL) */
+  reason?: string;
   /** failed with a reversal left pending (timeout, bad MAC) */
   reversalPending?: boolean;
   /** how long the till waited for the answer */
@@ -53,6 +57,7 @@ export interface ChaosCheck {
   declined: number;
   failed: number;
   died: number;
+  vanished: number;
   /** journal transactions that ended reversed */
   reversed: number;
   /** approvals (told to the till or kept in the journal) that the host does not hold once, unreversed */
@@ -67,8 +72,20 @@ export interface ChaosCheck {
   failed_codes: Record<string, number>;
   /** sales the runtime died in, by the final journal state of their transaction ('none': never begun) */
   died_then: Record<string, number>;
+  /** sales whose client vanished, by the final journal state of their transaction ('none': never begun) */
+  vanished_then: Record<string, number>;
   problems: string[];
 }
+
+/** Journal states a transaction ends in (nothing more will be sent for it). */
+const FINAL_STATES = new Set<TxnState>([
+  'approved',
+  'declined',
+  'reversed',
+  'aborted',
+  'refused',
+  'no-answer',
+]);
 
 const charge = (e: LedgerEntry) =>
   (e.kind === 'purchase' || e.kind === 'advice') && e.responseCode === '00' && !e.reversed;
@@ -129,6 +146,33 @@ export function checkChaos(input: ChaosCheckInput): ChaosCheck {
         if (t?.state !== 'reversed')
           problems.push(`${tag} left a reversal, journal state ${t?.state ?? 'missing'}`);
       }
+    } else if (s.outcome === 'died' || s.outcome === 'vanished') {
+      // The till never heard the outcome: its transactions (found by the amount; an online try
+      // that never left may be followed by an offline sale) must have ended, at most one approved
+      // and charged once unreversed, the others not charged.
+      const own = input.txns.filter(
+        (t) => t.amountMinor === s.amountMinor && (t.kind === 'purchase' || t.kind === 'offline-sale'),
+      );
+      const approvals = own.filter((t) => t.state === 'approved').length;
+      if (approvals > 1) problems.push(`${tag} (${s.outcome}) approved ${approvals} times in the journal`);
+      for (const t of own) {
+        const k = key(t.batch, t.stan);
+        if (!FINAL_STATES.has(t.state)) problems.push(`${tag} (${s.outcome}) left STAN ${t.stan} ${t.state}`);
+        if (t.state === 'approved') {
+          if (!charges.some((e) => key(e.batch, e.stan) === k)) {
+            lost.add(k);
+            problems.push(`${tag} (${s.outcome}) approved in the journal (STAN ${t.stan}), not charged`);
+          }
+        }
+      }
+      const approved = new Set(own.filter((t) => t.state === 'approved').map((t) => key(t.batch, t.stan)));
+      for (const e of charges) {
+        if (approved.has(key(e.batch, e.stan))) continue;
+        orphaned.add(key(e.batch, e.stan));
+        problems.push(
+          `${tag} (${s.outcome}) charged on the host (STAN ${e.stan}), not approved in the journal`,
+        );
+      }
     } else if (s.outcome === 'hung' || s.outcome === 'error') {
       problems.push(`${tag}: ${s.outcome} (${s.code ?? 'no code'})`);
     }
@@ -184,6 +228,7 @@ export function checkChaos(input: ChaosCheckInput): ChaosCheck {
     declined: count('declined'),
     failed: count('failed'),
     died: count('died'),
+    vanished: count('vanished'),
     reversed,
     lost: lost.size,
     duplicated,
@@ -193,6 +238,11 @@ export function checkChaos(input: ChaosCheckInput): ChaosCheck {
     died_then: tally(
       input.sales
         .filter((s) => s.outcome === 'died')
+        .map((s) => lastTxnOf.get(s.amountMinor)?.state ?? 'none'),
+    ),
+    vanished_then: tally(
+      input.sales
+        .filter((s) => s.outcome === 'vanished')
         .map((s) => lastTxnOf.get(s.amountMinor)?.state ?? 'none'),
     ),
     problems: [...new Set(problems)],

@@ -6,7 +6,7 @@
  * At the end the runtime restarts cleanly, forwards everything, and the till's view, the
  * journal and the ledger are compared (chaosCheck.ts). Randomness comes from one seed.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { callRuntime } from '../../src/control/ControlClient.js';
@@ -22,11 +22,26 @@ import type { ForwardReport } from '../../src/txn/Forwarder.js';
 import type { TxnResult } from '../../src/txn/types.js';
 import { scanFilesForCardData } from '../helpers/scanForCardData.js';
 import { type ChaosCheck, checkChaos, type SaleRecord } from './chaosCheck.js';
+import { GarbageWriter, SecondRuntimes, vanishingRequest } from './chaosFaults.js';
 import { RuntimeSupervisor } from './chaosSupervisor.js';
 import { emulatorProfileRaw, writeWorldProfile } from './world.js';
 
 export const DEFAULT_CRASH_POINTS =
   'after-commit:0.03,after-answer:0.03,forward-after-commit:0.02,forward-after-answer:0.03';
+
+/** Defaults of the issue-8 faults: each shows up a few times in a ~30-sale run. */
+export const DEFAULT_FAULTS = {
+  /** per 100 ms in the child: a disk-full episode starts */
+  diskFull: 0.1,
+  /** longest disk-full episode */
+  diskFullMs: 300,
+  /** per sale: the till sends it and vanishes */
+  vanish: 0.1,
+  /** per 100 ms: a garbage connection */
+  garbage: 0.1,
+  /** per sale: a second runtime is started on the same profile */
+  secondRuntime: 0.08,
+};
 
 export interface ChaosOptions {
   /** SIGKILLs to reach at least (random ones by the parent plus crash points). */
@@ -46,6 +61,16 @@ export interface ChaosOptions {
   startKillProbability?: number;
   /** Share of force-offline sales (default 0.15). */
   offlineShare?: number;
+  /** Per 100 ms in the runtime child: a disk-full episode starts (POSTERM_JOURNAL_FAULTS; 0: none). */
+  diskFullProbability?: number;
+  /** Longest disk-full episode in ms. */
+  diskFullMaxMs?: number;
+  /** Per sale: the till writes the request and vanishes without reading the answer. */
+  vanishProbability?: number;
+  /** Per 100 ms: a background connection writes garbage to the control socket. */
+  garbageProbability?: number;
+  /** Per sale (while none is in progress): a second runtime is started on the same profile. */
+  secondRuntimeProbability?: number;
   /** Progress lines (default: none). */
   progress?: (line: string) => void;
   /** Keep the temp folder (journal, logs) for inspection. */
@@ -60,6 +85,20 @@ export interface ChaosReport extends ChaosCheck {
   restarts: number;
   cuts: number;
   host_faults: number;
+  /** Disk-full episodes in the runtime children (journal capped at its size for a while). */
+  disk_full_episodes: number;
+  /** Sales answered with reason JOURNAL_DISK_FULL (refused, or approved and then reversed). */
+  disk_full_sales: number;
+  /** Outcomes the runtime held in memory because the journal could not write them (log lines). */
+  held_outcomes: number;
+  /** Connections that wrote garbage to the control socket. */
+  garbage_connections: number;
+  /** Second runtimes started on the same profile, refused with JOURNAL_LOCKED, and the slowest refusal. */
+  second_runtimes: number;
+  second_runtimes_refused: number;
+  /** Second runtimes that started because the first had died meanwhile (at a crash point). */
+  second_runtimes_took_over: number;
+  slowest_refusal_ms: number;
   /** The longest the till waited for a sale's answer. */
   slowest_sale_ms: number;
   /** Sales the till waited more than 10 s for. */
@@ -118,22 +157,50 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       hostRequests[mti] = (hostRequests[mti] ?? 0) + 1;
     });
     const startRnd = seededRandom(opts.seed + 1);
+    const diskFull = opts.diskFullProbability ?? DEFAULT_FAULTS.diskFull;
     sup = new RuntimeSupervisor({
       profileFile,
       logFile: join(dir, 'runtime.log'),
       crashPoints: opts.crashPoints ?? DEFAULT_CRASH_POINTS,
+      journalFaults:
+        diskFull > 0
+          ? `disk-full:${diskFull},disk-full-ms:${opts.diskFullMaxMs ?? DEFAULT_FAULTS.diskFullMs}`
+          : '',
       seed: opts.seed,
       // now and then a kill during start-up: journal open and recovery, sign-on, first forwarding
       killWhileStarting: () =>
         startRnd() < (opts.startKillProbability ?? 0.15) ? Math.floor(startRnd() * 500) : undefined,
     });
-    const stream = new SaleStream(opts, sim, proxy, sup, profile.control.socket!);
-    const sales = await stream.run();
-    const drained = await drain(sim, proxy, sup, profile.control.socket!);
+    const socket = profile.control.socket!;
+    const garbage = new GarbageWriter(
+      socket,
+      seededRandom(opts.seed + 2),
+      opts.garbageProbability ?? DEFAULT_FAULTS.garbage,
+    );
+    const seconds = new SecondRuntimes(profileFile, join(dir, 'runtime-second.log'), socket);
+    const stream = new SaleStream(opts, sim, proxy, sup, socket, seconds);
+    let sales: SaleRecord[];
+    try {
+      garbage.start();
+      // past the sales and kills asked for, the run goes on until each fault asked for happened
+      sales = await stream.run(
+        () =>
+          (diskFull === 0 || sup!.diskFullEpisodesSoFar > 0) &&
+          (garbage.probability === 0 || garbage.connections > 0),
+      );
+    } finally {
+      await garbage.stop();
+      await seconds.settle();
+    }
+    const drained = await drain(sim, proxy, sup, socket);
+    const logText = readFileSync(join(dir, 'runtime.log'), 'utf8');
 
     // Card data never on disk or in the log, whatever moment the kills hit.
     const card = TEST_CARDS[profile.reader.emulatorCard ?? DEFAULT_TEST_CARD];
-    const files = ['', '-wal', '-shm'].map((x) => profile.journal.path + x).concat(join(dir, 'runtime.log'));
+    const files = ['', '-wal', '-shm']
+      .map((x) => profile.journal.path + x)
+      .concat(join(dir, 'runtime.log'), join(dir, 'runtime-second.log'))
+      .filter((f) => existsSync(f));
     const cardHits = scanFilesForCardData(files, [card.pan, testCardTrack2(card)]).map(
       (h) => `card data ${h.secret} in ${h.path.slice(dir.length + 1)} at ${h.offset} (${h.encoding})`,
     );
@@ -160,10 +227,18 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       restarts: sup.starts - 1,
       cuts: proxy.stats.cuts,
       host_faults: stream.hostFaults,
+      disk_full_episodes: sup.diskFullEpisodes,
+      disk_full_sales: sales.filter((x) => x.reason === 'JOURNAL_DISK_FULL').length,
+      held_outcomes: logText.match(/journal cannot record the outcome/g)?.length ?? 0,
+      garbage_connections: garbage.connections,
+      second_runtimes: seconds.started,
+      second_runtimes_refused: seconds.refused,
+      second_runtimes_took_over: seconds.tookOver,
+      slowest_refusal_ms: seconds.slowestRefusalMs,
       host_requests: hostRequests,
       slowest_sale_ms: Math.max(0, ...sales.map((x) => x.ms ?? 0)),
       slow_sales: sales.filter((x) => (x.ms ?? 0) > SLOW_SALE_MS).length,
-      problems: [...sup.problems, ...drained, ...cardHits, ...check.problems],
+      problems: [...sup.problems, ...seconds.problems, ...drained, ...cardHits, ...check.problems],
       duration_ms: Date.now() - t0,
       ...(opts.keepDir ? { dir } : {}),
     };
@@ -199,7 +274,10 @@ async function drain(
 /** The stream of sales, with cuts, host faults and kills drawn from the seed. */
 class SaleStream {
   hostFaults = 0;
+  vanished = 0;
   private readonly rnd: () => number;
+  /** the issue-8 faults draw from their own sequence (the older draws stay as they were per seed) */
+  private readonly faultRnd: () => number;
   private readonly sales: SaleRecord[] = [];
   private cutUntil = -1;
 
@@ -209,8 +287,10 @@ class SaleStream {
     private readonly proxy: FlakyProxy,
     private readonly sup: RuntimeSupervisor,
     private readonly socket: string,
+    private readonly seconds: SecondRuntimes,
   ) {
     this.rnd = seededRandom(o.seed);
+    this.faultRnd = seededRandom(o.seed + 3);
   }
 
   private pick<T>(list: readonly T[]): T {
@@ -221,11 +301,11 @@ class SaleStream {
     this.o.progress?.(line);
   }
 
-  async run(): Promise<SaleRecord[]> {
+  async run(faultsSeen: () => boolean): Promise<SaleRecord[]> {
     await this.sup.start(true);
     const maxSales = this.o.sales + 20 * Math.max(1, this.o.kills);
     for (let n = 1; n <= maxSales; n++) {
-      if (n > this.o.sales && this.sup.kills >= this.o.kills) break;
+      if (n > this.o.sales && this.sup.kills >= this.o.kills && faultsSeen()) break;
       await this.weather(n);
       await this.sale(n);
     }
@@ -250,16 +330,32 @@ class SaleStream {
     }
   }
 
-  /** One sale; maybe a SIGKILL or a cut at a random moment during it; a restart after a death. */
+  /**
+   * One sale; maybe a SIGKILL or a cut at a random moment during it, a second runtime started
+   * beside it, or a till that vanishes after sending it; a restart after a death.
+   */
   private async sale(n: number): Promise<void> {
-    const { o, rnd, proxy } = this;
+    const { o, rnd, proxy, faultRnd } = this;
     // a unique amount per sale that the host approves (no decline endings)
     let amountMinor = n * 100 + Math.floor(rnd() * 100);
     while (BAD_ENDINGS.has(amountMinor % 100)) amountMinor++;
     const mode = rnd() < (o.offlineShare ?? 0.15) ? ('force-offline' as const) : ('prefer-online' as const);
     const pKill = o.killProbability ?? Math.min(0.5, o.kills / Math.max(1, o.sales) / 2);
     const forced = n > o.sales && this.sup.kills < o.kills;
-    const killDelay = forced || rnd() < pKill ? Math.floor(rnd() * 80) : undefined;
+    // a second runtime is refused only while the first lives: a forced kill waits for it
+    if (forced) await this.seconds.settle();
+    let killDelay = forced || rnd() < pKill ? Math.floor(rnd() * 80) : undefined;
+    // Issue 8: each kind shows up at least once when asked for (forced from the middle of the run:
+    // a vanishing till until one vanished, a second runtime until one was refused).
+    const half = n >= Math.ceil(o.sales / 2);
+    const pVanish = o.vanishProbability ?? DEFAULT_FAULTS.vanish;
+    const vanish = (faultRnd() < pVanish || (half && this.vanished === 0)) && pVanish > 0;
+    const vanishDelay = Math.floor(faultRnd() * 150);
+    const halfClose = faultRnd() < 0.5;
+    const pSecond = o.secondRuntimeProbability ?? DEFAULT_FAULTS.secondRuntime;
+    const second = (faultRnd() < pSecond || (half && this.seconds.refused === 0)) && pSecond > 0 && !forced;
+    // and no random kill while one starts
+    if (second || this.seconds.busy) killDelay = forced ? killDelay : undefined;
     const cutDelay =
       !proxy.isCut && rnd() < (o.cutProbability ?? 0.08) / 2 ? Math.floor(rnd() * 40) : undefined;
     const cutMode: CutMode = rnd() < 0.5 ? 'reset' : 'refuse';
@@ -272,27 +368,43 @@ class SaleStream {
             await proxy.cut(cutMode);
             this.cutUntil = n + 2;
           });
+    if (second && !this.seconds.busy) {
+      this.seconds.launch(child);
+      this.say(`sale ${n}: second runtime started`);
+    }
     const rec: SaleRecord = { n, amountMinor, mode, outcome: 'error' };
     const t0 = Date.now();
-    try {
-      const r = await callRuntime<TxnResult>(this.socket, 'sale', { amountMinor, mode }, SALE_TIMEOUT_MS);
-      Object.assign(rec, resultRecord(r));
-    } catch (e) {
-      const code = isPosError(e) ? e.code : 'unknown';
-      rec.code = code;
-      if (code === 'CONTROL_TIMEOUT') rec.outcome = 'hung';
-      else if (code.startsWith('CONTROL_')) {
-        // killed in the middle of the sale: the exit follows the closed socket closely
+    if (vanish) {
+      const request = { id: n, method: 'sale', params: { amountMinor, mode } };
+      if ((await vanishingRequest(this.socket, request, vanishDelay, halfClose)) === 'sent') {
+        rec.outcome = 'vanished';
+        this.vanished++;
+      } else {
+        rec.code = 'CONTROL_UNREACHABLE';
         await Promise.race([child.exited, sleep(3000)]);
         rec.outcome = child.alive ? 'error' : 'died';
       }
-    }
+    } else
+      try {
+        const r = await callRuntime<TxnResult>(this.socket, 'sale', { amountMinor, mode }, SALE_TIMEOUT_MS);
+        Object.assign(rec, resultRecord(r));
+      } catch (e) {
+        const code = isPosError(e) ? e.code : 'unknown';
+        rec.code = code;
+        if (code === 'CONTROL_TIMEOUT') rec.outcome = 'hung';
+        else if (code.startsWith('CONTROL_')) {
+          // killed in the middle of the sale: the exit follows the closed socket closely
+          await Promise.race([child.exited, sleep(3000)]);
+          rec.outcome = child.alive ? 'error' : 'died';
+        }
+      }
     rec.ms = Date.now() - t0;
     if (rec.ms > SLOW_SALE_MS) this.say(`sale ${n}: ${rec.outcome} after ${rec.ms} ms`);
     this.sales.push(rec);
     await killTimer;
     await cutTimer;
     if (!child.alive) {
+      await this.seconds.settle(); // a second runtime that took over is stopped first
       await this.sup.restart();
       this.say(`sale ${n}: runtime killed (${this.sup.kills} kills), restarted`);
     } else {
@@ -302,9 +414,21 @@ class SaleStream {
 }
 
 function resultRecord(r: TxnResult): Partial<SaleRecord> {
-  const base = { stan: r.stan, batch: r.batch, rrn: r.rrn, code: r.responseCode ?? r.reason?.code };
+  const base = {
+    stan: r.stan,
+    batch: r.batch,
+    rrn: r.rrn,
+    code: r.responseCode ?? r.reason?.code,
+    reason: r.reason?.code,
+  };
   if (r.outcome === 'approved')
     return { ...base, outcome: r.approval === 'offline' ? 'approved-offline' : 'approved-online' };
   if (r.outcome === 'declined') return { ...base, outcome: 'declined' };
-  return { ...base, outcome: 'failed', reversalPending: r.reversalPending !== undefined };
+  // a failure after the host's 00 (the journal could not record it) is counted by its reason
+  return {
+    ...base,
+    outcome: 'failed',
+    code: r.reason?.code ?? r.responseCode,
+    reversalPending: r.reversalPending !== undefined,
+  };
 }

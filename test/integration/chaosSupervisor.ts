@@ -3,6 +3,7 @@
  * counts how each one ended (SIGKILL by the parent or at a crash point, clean stop, anything
  * else is a finding) and restarts it on the same journal.
  */
+import { JOURNAL_FAULTS_ENV, JOURNAL_FAULTS_SEED_ENV } from '../../src/journal/journalFaults.js';
 import { CRASH_POINTS_ENV, CRASH_SEED_ENV } from '../../src/txn/crashPoints.js';
 import { type ChildExit, RuntimeChild, RuntimeChildDied } from '../helpers/RuntimeChild.js';
 
@@ -11,7 +12,9 @@ export interface SupervisorOptions {
   logFile: string;
   /** POSTERM_CRASH_POINTS while crash points are wanted ('' for none). */
   crashPoints: string;
-  /** Each start draws its crash points from seed * 1000 + start number. */
+  /** POSTERM_JOURNAL_FAULTS while crash points are wanted ('' or undefined for none). */
+  journalFaults?: string;
+  /** Each start draws its crash points (and journal faults) from seed * 1000 + start number. */
   seed: number;
   /** For a restart: ms after which to SIGKILL the child if it is not ready yet, or undefined. */
   killWhileStarting?: () => number | undefined;
@@ -23,6 +26,8 @@ export class RuntimeSupervisor {
   /** Kills of a child that was still starting (by the parent or at a crash point). */
   killsWhileStarting = 0;
   starts = 0;
+  /** Disk-full episodes the children reported (journalFaults.ts writes one stderr line each). */
+  diskFullEpisodes = 0;
   readonly problems: string[] = [];
   private current?: RuntimeChild;
 
@@ -46,8 +51,10 @@ export class RuntimeSupervisor {
         ? {
             [CRASH_POINTS_ENV]: this.o.crashPoints,
             [CRASH_SEED_ENV]: String(this.o.seed * 1000 + this.starts),
+            [JOURNAL_FAULTS_ENV]: this.o.journalFaults ?? '',
+            [JOURNAL_FAULTS_SEED_ENV]: String((this.o.seed * 1000 + this.starts) ^ 0x5eed),
           }
-        : { [CRASH_POINTS_ENV]: '' };
+        : { [CRASH_POINTS_ENV]: '', [JOURNAL_FAULTS_ENV]: '' };
       try {
         this.current = await RuntimeChild.start({
           profileFile: this.o.profileFile,
@@ -84,7 +91,13 @@ export class RuntimeSupervisor {
     this.current = undefined;
   }
 
+  /** Disk-full episodes so far, the running child's included. */
+  get diskFullEpisodesSoFar(): number {
+    return this.diskFullEpisodes + (this.current ? episodesIn(this.current.stderr) : 0);
+  }
+
   private count(exit: ChildExit, stderr: string, clean: boolean): void {
+    this.diskFullEpisodes += episodesIn(stderr);
     const atCrashPoint = stderr.includes('posterm crash point');
     // a crash point may also fire right before a clean stop
     if (exit.signal === 'SIGKILL' && (!clean || atCrashPoint)) {
@@ -96,4 +109,8 @@ export class RuntimeSupervisor {
       );
     }
   }
+}
+
+function episodesIn(stderr: string): number {
+  return stderr.match(/^posterm journal fault disk-full/gm)?.length ?? 0;
 }
