@@ -1174,6 +1174,14 @@ export const ERROR_CODES = {
       zh: '生产终端请清除 POSTERM_CRASH_POINTS;测试中格式为 名称:0..1',
     },
   },
+  EMU_BAD_JOURNAL_FAULTS: {
+    en: 'POSTERM_JOURNAL_FAULTS (disk-full test hook) has bad syntax',
+    zh: 'POSTERM_JOURNAL_FAULTS(磁盘满测试)语法错误',
+    action: {
+      en: 'unset POSTERM_JOURNAL_FAULTS on a production terminal; in tests use disk-full:P[,disk-full-ms:N]',
+      zh: '生产终端请清除 POSTERM_JOURNAL_FAULTS;测试中格式为 disk-full:P[,disk-full-ms:N]',
+    },
+  },
   EMU_ADMIN_BAD_JSON: {
     en: 'a host simulator admin request is not JSON',
     zh: '主机模拟器管理请求不是JSON',

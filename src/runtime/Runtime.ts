@@ -99,8 +99,7 @@ export class Runtime {
   private schedulePurge(): void {
     this.purgeTimer = this.clock.setTimeout(() => {
       if (this.stopped) return;
-      const swept = this.journal.purge();
-      if (swept.txns + swept.advices > 0) this.log.info(swept, 'card data purged');
+      sweepCardData(this.journal, this.log);
       this.schedulePurge();
     }, PURGE_INTERVAL_MS);
   }
@@ -309,8 +308,21 @@ export class Runtime {
     await this.control?.close();
     this.link.close();
     await this.driver?.stop();
-    this.journal.purge();
+    sweepCardData(this.journal, this.log);
     this.journal.close();
     removePidFile(this.profile.journal.path);
+  }
+}
+
+/**
+ * The periodic sweep of finished card data (and the WAL truncation). A full or failing disk
+ * must not stop the runtime: the failure is logged and the next sweep tries again.
+ */
+export function sweepCardData(journal: Pick<Journal, 'purge'>, log: Logger): void {
+  try {
+    const swept = journal.purge();
+    if (swept.txns + swept.advices > 0) log.info(swept, 'card data purged');
+  } catch (e) {
+    log.warn({ code: (e as { code?: string }).code }, 'card data sweep failed: retried at the next sweep');
   }
 }
