@@ -9,13 +9,14 @@ import {
   type AdviceRow,
   adviceRecordId,
   checkAmount,
+  checkAnswer,
   checkClearFields,
   checkDigits,
+  notSentResult,
   parseFields,
   stepNow,
   toAdviceRecord,
 } from './records.js';
-import { checkAnswer, notSentResult } from './TxnStateMachine.js';
 import type {
   AdviceRecord,
   AdviceState,

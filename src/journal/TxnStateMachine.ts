@@ -7,8 +7,11 @@ import type { Counters } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
 import {
   checkAmount,
+  checkAnswer,
   checkClearFields,
   checkDigits,
+  notSentResult,
+  RESPONSE_CODE,
   stepNow,
   TXN_COLUMNS,
   type TxnRow,
@@ -28,7 +31,6 @@ import {
 const KINDS = new Set(['purchase', 'void', 'refund', 'inquiry']);
 /** 0410 codes that finish a reversal (25: the original never reached the host). */
 const REVERSAL_DONE = new Set(['00', '25']);
-const CODE = /^[0-9A-Za-z]{2}$/;
 
 /**
  * The transaction state machine (see docs/journal.md for the table). Each method checks the
@@ -268,7 +270,7 @@ export class TxnStateMachine {
 
   /** The 0410 (or null: no answer). 00 / 25 finish the reversal; anything else keeps it pending. */
   reversalResult(id: number, responseCode: string | null): TxnRecord {
-    if (responseCode !== null && (typeof responseCode !== 'string' || !CODE.test(responseCode))) {
+    if (responseCode !== null && (typeof responseCode !== 'string' || !RESPONSE_CODE.test(responseCode))) {
       throw new PosError('JOURNAL_BAD_INPUT', 'response code must be 2 characters', { field: 39 });
     }
     return this.transition(id, 'reversal-result', (row) => {
@@ -354,42 +356,4 @@ export class TxnStateMachine {
     if (!rec) throw new PosError('JOURNAL_NOT_FOUND', 'no such transaction', { key: txnRecordId(id) });
     return rec;
   }
-}
-
-/** `not-sent: CAUSE` for an item whose message never left the terminal (cause: an error code). */
-export function notSentResult(cause: string): string {
-  if (typeof cause !== 'string' || !/^[A-Z][A-Z0-9_]{0,63}$/.test(cause)) {
-    throw new PosError('JOURNAL_BAD_INPUT', 'not-sent cause must be an error code', { field: 'cause' });
-  }
-  return `not-sent: ${cause}`;
-}
-
-/**
- * Validates a host answer and normalises it (an empty or all-space RRN / auth code is absent).
- * Lenient on the optional fields (printable ASCII), so an odd but approved answer still records.
- */
-export function checkAnswer(answer: Answer): {
-  responseCode: string;
-  rrn: string | null;
-  authCode: string | null;
-} {
-  const code = answer?.responseCode;
-  if (typeof code !== 'string' || !CODE.test(code)) {
-    throw new PosError('JOURNAL_BAD_INPUT', 'response code must be 2 characters', { field: 39 });
-  }
-  return {
-    responseCode: code,
-    rrn: optionalText(answer.rrn, 12, 37),
-    authCode: optionalText(answer.authCode, 6, 38),
-  };
-}
-
-function optionalText(v: unknown, max: number, field: number): string | null {
-  if (v === undefined || v === null) return null;
-  if (typeof v !== 'string' || v.length > max || !/^[\x20-\x7E]*$/.test(v)) {
-    throw new PosError('JOURNAL_BAD_INPUT', `field ${field} must be up to ${max} printable characters`, {
-      field,
-    });
-  }
-  return v.trim() === '' ? null : v;
 }

@@ -3,6 +3,7 @@ import { PosError } from '../errors.js';
 import type {
   AdviceRecord,
   AdviceState,
+  Answer,
   ApprovalMode,
   ClearFields,
   ReversalReason,
@@ -212,4 +213,45 @@ export function checkAmount(v: unknown): number {
     });
   }
   return v;
+}
+
+/** Field 39: two characters. */
+export const RESPONSE_CODE = /^[0-9A-Za-z]{2}$/;
+
+/** `not-sent: CAUSE` for an item whose message never left the terminal (cause: an error code). */
+export function notSentResult(cause: string): string {
+  if (typeof cause !== 'string' || !/^[A-Z][A-Z0-9_]{0,63}$/.test(cause)) {
+    throw new PosError('JOURNAL_BAD_INPUT', 'not-sent cause must be an error code', { field: 'cause' });
+  }
+  return `not-sent: ${cause}`;
+}
+
+/**
+ * Validates a host answer and normalises it (an empty or all-space RRN / auth code is absent).
+ * Lenient on the optional fields (printable ASCII), so an odd but approved answer still records.
+ */
+export function checkAnswer(answer: Answer): {
+  responseCode: string;
+  rrn: string | null;
+  authCode: string | null;
+} {
+  const code = answer?.responseCode;
+  if (typeof code !== 'string' || !RESPONSE_CODE.test(code)) {
+    throw new PosError('JOURNAL_BAD_INPUT', 'response code must be 2 characters', { field: 39 });
+  }
+  return {
+    responseCode: code,
+    rrn: optionalText(answer.rrn, 12, 37),
+    authCode: optionalText(answer.authCode, 6, 38),
+  };
+}
+
+function optionalText(v: unknown, max: number, field: number): string | null {
+  if (v === undefined || v === null) return null;
+  if (typeof v !== 'string' || v.length > max || !/^[\x20-\x7E]*$/.test(v)) {
+    throw new PosError('JOURNAL_BAD_INPUT', `field ${field} must be up to ${max} printable characters`, {
+      field,
+    });
+  }
+  return v.trim() === '' ? null : v;
 }

@@ -29,7 +29,7 @@ import {
   voidRequestToMessage,
 } from '../iso8583/views/cupPos.js';
 import type { Journal } from '../journal/Journal.js';
-import { checkAnswer } from '../journal/TxnStateMachine.js';
+import { checkAnswer } from '../journal/records.js';
 import { type NewTxn, REVERSIBLE_KINDS, type TxnRecord } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import { maskPan } from '../mask.js';
