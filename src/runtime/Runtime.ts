@@ -289,7 +289,8 @@ export class Runtime {
     const plan = planProfileReload(this.profile, next);
     applyLiveProfileKeys(this.profile, next, plan.live);
     const changed = new Set(plan.live);
-    if (changed.has('host.responseTimeoutMs')) this.link.timeouts.readMs = this.profile.host.responseTimeoutMs;
+    if (changed.has('host.responseTimeoutMs'))
+      this.link.timeouts.readMs = this.profile.host.responseTimeoutMs;
     if (changed.has('host.echoIntervalS')) this.session.setEchoIdleMs(this.profile.host.echoIntervalS * 1000);
     return plan;
   }

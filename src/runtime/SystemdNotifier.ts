@@ -99,7 +99,8 @@ export class SystemdNotifier {
         ok = healthy();
       } catch (e) {
         ok = false;
-        if (wasHealthy) this.log.warn({ code: (e as { code?: string }).code }, 'watchdog: health check failed');
+        if (wasHealthy)
+          this.log.warn({ code: (e as { code?: string }).code }, 'watchdog: health check failed');
       }
       if (!ok) {
         if (wasHealthy) this.log.warn({}, 'watchdog: runtime unhealthy, not pinging systemd');
