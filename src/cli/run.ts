@@ -26,8 +26,8 @@ const run: CliCommand = {
   reader is back; advices, reversals and settlement go on.
   Exit codes: 0 stopped by a signal; 2 usage; 4 could not start (another runtime holds the
   journal, journal corrupt or its key missing or wrong, a key file open to others, the control
-  socket's directory unusable, a bad profile), with one line 'posterm run: CODE: message' on
-  stderr naming the file or device.`,
+  socket's directory unusable or the socket not answering (CONTROL_NOT_READY), a bad profile),
+  with one line 'posterm run: CODE: message' on stderr naming the file or device.`,
   async run(argv, io) {
     let values: { profile?: string; 'log-level'?: string; 'log-file'?: string };
     try {
