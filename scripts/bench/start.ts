@@ -31,6 +31,8 @@ const SALES = Number(process.env.BENCH_SALES ?? 1000);
 const STATUS_CALLS = Number(process.env.BENCH_STATUS ?? 2000);
 const WARMUP = 50;
 const MAIN = resolve('dist/cli/main.js');
+/** Node flags for the runtime process, e.g. BENCH_NODE_ARGS='--max-semi-space-size=2'. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
 
 /** What the benchmark asks of a control client: one connection, `status` and `sale`. */
 interface BenchClient {
@@ -60,9 +62,13 @@ const pct = (xs: number[], p: number) => {
 };
 
 function spawnRuntime(profileFile: string, logFile: string): ChildProcess {
-  return spawn(process.execPath, [MAIN, 'run', '--profile', profileFile, '--log-file', logFile], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  return spawn(
+    process.execPath,
+    [...NODE_ARGS, MAIN, 'run', '--profile', profileFile, '--log-file', logFile],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /** Polls `status` until the socket answers; returns ms since `t0`. */
@@ -194,6 +200,7 @@ async function main(): Promise<void> {
         sales_per_s_in_process: Math.round(inProcessSalesPerS),
         client: 'json-lines callRuntime (one connection per call)',
         node: process.version,
+        node_args: NODE_ARGS.join(' '),
         cpus: cpus().length,
         loadavg_at_start: load,
         loadavg_at_end: loadavg().map((x) => round(x)),
