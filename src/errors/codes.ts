@@ -957,6 +957,14 @@ export const ERROR_CODES = {
     zh: '终端配置文件不是合法的JSON',
     action: { en: 'fix the syntax at the place the message names', zh: '按错误信息提示的位置修正语法' },
   },
+  PROFILE_RESTART_NEEDED: {
+    en: 'a profile key changed that cannot be applied while the runtime runs (reload applies only the live keys)',
+    zh: '配置中修改的参数需重启后生效(重新加载只应用可在线修改的参数)',
+    action: {
+      en: 'restart the service (systemctl restart posterm) to apply it',
+      zh: '重启服务(systemctl restart posterm)使其生效',
+    },
+  },
   PROFILE_INVALID: {
     en: 'a profile key is missing or has a bad value (the message names the key)',
     zh: '配置项缺失或取值非法(错误信息中有配置项名称)',
@@ -1044,6 +1052,14 @@ export const ERROR_CODES = {
     en: 'the runtime failed to handle a request (internal error)',
     zh: '程序处理请求时内部错误',
     action: SOFTWARE_FAULT,
+  },
+  CONTROL_NOT_READY: {
+    en: 'the runtime started but its control socket does not answer: the till cannot use it',
+    zh: '程序已启动但控制套接字无响应,收银机无法使用',
+    action: {
+      en: 'check the socket path and its folder permissions in the profile; see the log for the cause',
+      zh: '检查配置中的套接字路径及目录权限,查看日志中的原因',
+    },
   },
   CONTROL_UNREACHABLE: {
     unavailable: true,

@@ -107,6 +107,16 @@ export class HostSession extends EventEmitter<HostSessionEvents> {
     this.scheduleEcho();
   }
 
+  /** A new idle echo interval (profile reload); 0 stops the echo. The running wait is redone. */
+  setEchoIdleMs(ms: number): void {
+    const wasOff = (this.o.echoIdleMs ?? 0) <= 0;
+    this.o.echoIdleMs = ms;
+    if (!this.echoTimer && !(wasOff && this.signedOn)) return;
+    this.echoTimer?.cancel();
+    this.echoTimer = undefined;
+    this.scheduleEcho();
+  }
+
   /** Stop the echo timer (the link belongs to the caller). */
   close(): void {
     this.closed = true;

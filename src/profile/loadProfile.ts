@@ -18,6 +18,7 @@ export interface Endpoint {
 
 export type OfflinePolicy = 'prefer-online' | 'require-online' | 'force-offline';
 export type OfflineInterface = 'contact' | 'contactless';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
 
 export interface TerminalProfile {
   name: string;
@@ -65,6 +66,8 @@ export interface TerminalProfile {
     /** Group (name or gid) that may use the control socket besides the runtime's user. */
     group?: string;
   };
+  /** Log level of `posterm run` (its --log-level wins at start; a SIGHUP applies a change). */
+  log?: { level?: LogLevel };
   /** Folder of the profile file; relative paths were resolved against it. */
   baseDir: string;
 }

@@ -16,6 +16,7 @@ import {
 import type { Journal } from '../journal/Journal.js';
 import type { Logger } from '../log.js';
 import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
+import { applyLiveProfileKeys, type ProfileReloadPlan, planProfileReload } from '../profile/profileReload.js';
 import { ReaderDriver } from '../reader/ReaderDriver.js';
 import { Settler } from '../settlement/Settler.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';
@@ -276,6 +277,21 @@ export class Runtime {
       pendingReversals: reversals,
       queued: advices + advicesInFlight,
     };
+  }
+
+  /**
+   * Profile reload (SIGHUP): the keys that may change live (profile/profileReload.ts) are written
+   * into the running profile, which the engine, settler and stop read at each use; the host read
+   * timeout and the echo interval are passed on. Keys that need a restart are returned, not applied.
+   */
+  applyProfile(next: TerminalProfile): ProfileReloadPlan {
+    const plan = planProfileReload(this.profile, next);
+    applyLiveProfileKeys(this.profile, next, plan.live);
+    const changed = new Set(plan.live);
+    if (changed.has('host.responseTimeoutMs'))
+      this.link.timeouts.readMs = this.profile.host.responseTimeoutMs;
+    if (changed.has('host.echoIntervalS')) this.session.setEchoIdleMs(this.profile.host.echoIntervalS * 1000);
+    return plan;
   }
 
   /** Store-and-forward queue as rows (masked). */

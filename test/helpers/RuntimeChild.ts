@@ -16,7 +16,8 @@ export interface ChildExit {
 
 export interface RuntimeChildOptions {
   profileFile: string;
-  logFile: string;
+  /** Where the runtime logs; without it the logs come on stdout (see `stdout`). */
+  logFile?: string;
   /** Extra environment (e.g. POSTERM_CRASH_POINTS). */
   env?: Record<string, string>;
   /** Default 30 s. */
@@ -38,6 +39,7 @@ export class RuntimeChild {
   readonly exited: Promise<ChildExit>;
   private exitInfo?: ChildExit;
   private err = '';
+  private out = '';
 
   private constructor(private readonly proc: ChildProcess) {
     this.exited = new Promise((resolve) =>
@@ -64,6 +66,16 @@ export class RuntimeChild {
     return this.exitInfo;
   }
 
+  /** What the child wrote on stdout (the last 200 kB: the running line, logs without a log file). */
+  get stdout(): string {
+    return this.out;
+  }
+
+  /** Sends a signal (SIGHUP, SIGTERM ...) to the child. */
+  signal(sig: NodeJS.Signals): void {
+    this.proc.kill(sig);
+  }
+
   /** What the child wrote on stderr (the last 20 kB; logs go to the log file). */
   get stderr(): string {
     return this.err;
@@ -72,16 +84,23 @@ export class RuntimeChild {
   static async start(opts: RuntimeChildOptions): Promise<RuntimeChild> {
     const proc = spawn(
       process.execPath,
-      ['--import', 'tsx', MAIN, 'run', '--profile', opts.profileFile, '--log-file', opts.logFile],
+      [
+        '--import',
+        'tsx',
+        MAIN,
+        'run',
+        '--profile',
+        opts.profileFile,
+        ...(opts.logFile ? ['--log-file', opts.logFile] : []),
+      ],
       { cwd: REPO, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const child = new RuntimeChild(proc);
-    let out = '';
     proc.stdout?.setEncoding('utf8');
     const ready = new Promise<boolean>((resolve) => {
       proc.stdout?.on('data', (d: string) => {
-        out += d;
-        if (out.includes('posterm running')) resolve(true);
+        child.out = (child.out + d).slice(-200_000);
+        if (child.out.includes('posterm running')) resolve(true);
       });
       void child.exited.then(() => resolve(false));
     });

@@ -1,0 +1,219 @@
+/**
+ * npm run bench:start: the runtime as a terminal runs it (`node dist/cli/main.js run`, the built
+ * JavaScript), against the host simulator in its own process. Needs `npm run build` first.
+ *
+ * - start to ready: from the spawn until the control socket answers `status` (median, max over
+ *   STARTS starts; the first one creates the journal and its key);
+ * - RSS of the runtime process (/proc/PID/status VmRSS, and its peak VmHWM) after SALES sales
+ *   through the control socket;
+ * - the control round trip of `status` (p50/p99) next to the same `status` called in-process;
+ * - sales per second through the socket next to the same sales called in-process (Runtime object,
+ *   same journal, same virtual reader over TCP, same simulator) in the same run.
+ * The virtual reader runs in this process and hands the card over at once (no 30 ms tap); the
+ * runtime opens it by its tcp:// device path, so no reader is started inside the runtime.
+ * Both sale phases start on a settled batch; with batch.maxCount 999 each has one automatic
+ * settlement at its 1,000th sale. Prints one JSON line.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { callRuntime } from '../../src/control/ControlClient.js';
+import { startVirtualReader } from '../../src/emulator/VirtualReaderServer.js';
+import { silentLogger } from '../../src/log.js';
+import { parseProfile } from '../../src/profile/loadProfile.js';
+import { Runtime } from '../../src/runtime/Runtime.js';
+import { emulatorProfileJson } from './profileJson.js';
+import { startSimProcess } from './simProcess.js';
+
+const STARTS = Number(process.env.BENCH_STARTS ?? 10);
+const SALES = Number(process.env.BENCH_SALES ?? 1000);
+const STATUS_CALLS = Number(process.env.BENCH_STATUS ?? 2000);
+const WARMUP = 50;
+const MAIN = resolve('dist/cli/main.js');
+/** Node flags for the runtime process, e.g. BENCH_NODE_ARGS='--max-semi-space-size=2'. */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** What the benchmark asks of a control client: one connection, `status` and `sale`. */
+interface BenchClient {
+  status(): Promise<unknown>;
+  settle(): Promise<unknown>;
+  sale(amountMinor: number): Promise<{ outcome: string; reason?: { code: string } }>;
+  close(): void;
+}
+
+/** Today's JSON-lines client (`callRuntime`, one connection per call). */
+async function jsonLinesClient(socket: string): Promise<BenchClient> {
+  return {
+    status: () => callRuntime(socket, 'status', {}, 10_000),
+    settle: () => callRuntime(socket, 'settle', {}, 60_000),
+    sale: (amountMinor) => callRuntime(socket, 'sale', { amountMinor }, 30_000),
+    close() {},
+  };
+}
+
+/** The one line to change when the control socket speaks protobuf (PostermClient). */
+const connectClient: (socket: string) => Promise<BenchClient> = jsonLinesClient;
+
+const round = (x: number) => Math.round(x * 1000) / 1000;
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+
+function spawnRuntime(profileFile: string, logFile: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [...NODE_ARGS, MAIN, 'run', '--profile', profileFile, '--log-file', logFile],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+}
+
+/** Polls `status` until the socket answers; returns ms since `t0`. */
+async function untilReady(socket: string, child: ChildProcess, t0: number): Promise<number> {
+  let exited = false;
+  child.once('exit', () => {
+    exited = true;
+  });
+  for (;;) {
+    if (exited) throw new Error('the runtime exited before it was ready (see its log)');
+    try {
+      const client = await connectClient(socket);
+      await client.status();
+      client.close();
+      return performance.now() - t0;
+    } catch {
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+}
+
+async function stopRuntime(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+function rssKb(pid: number): { rss: number; hwm: number } {
+  const text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (k: string) => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(text)?.[1]);
+  return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
+}
+
+async function timeSales(sale: (amountMinor: number) => Promise<{ outcome: string }>): Promise<number> {
+  for (let i = 0; i < WARMUP; i++) await sale(100);
+  const t0 = performance.now();
+  for (let i = 0; i < SALES; i++) {
+    const r = await sale(100 + (i % 50) * 100);
+    if (r.outcome !== 'approved') throw new Error(`sale ${i} not approved: ${JSON.stringify(r)}`);
+  }
+  return SALES / ((performance.now() - t0) / 1000);
+}
+
+async function timeCalls(call: () => unknown): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < STATUS_CALLS; i++) {
+    const t0 = performance.now();
+    await call();
+    out.push(performance.now() - t0);
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(MAIN)) {
+    console.log(JSON.stringify({ error: 'dist/cli/main.js missing: run `npm run build` first' }));
+    process.exitCode = 1;
+    return;
+  }
+  const load = loadavg().map((x) => round(x));
+  const sim = await startSimProcess();
+  const dir = mkdtempSync(join(tmpdir(), 'posterm-bench-start-'));
+  const cleanups: (() => unknown)[] = [];
+  try {
+    // One virtual reader (card at once: no 30 ms tap) for every runtime of the run, over TCP, as
+    // a device path: the runtime opens it as it would open /dev/posterm-reader.
+    const reader = await startVirtualReader({ tcpPort: 0, presentDelayMs: 0 });
+    cleanups.push(() => reader.close());
+    const raw = emulatorProfileJson();
+    raw.reader.device = reader.path;
+    raw.host.primary.port = sim.port;
+    raw.journal = { path: 'journal.db', keyFile: 'journal.key' };
+    raw.control = { socket: 'control.sock' };
+    raw.batch = { maxCount: 999, autoSettle: true };
+    const profileFile = join(dir, 'profile.json');
+    writeFileSync(profileFile, JSON.stringify(raw));
+    const logFile = join(dir, 'runtime.log');
+    const socket = join(dir, 'control.sock');
+
+    const starts: number[] = [];
+    for (let i = 0; i < STARTS; i++) {
+      const t0 = performance.now();
+      const child = spawnRuntime(profileFile, logFile);
+      starts.push(await untilReady(socket, child, t0));
+      await stopRuntime(child);
+    }
+
+    // through the socket
+    const child = spawnRuntime(profileFile, logFile);
+    await untilReady(socket, child, performance.now());
+    const client = await connectClient(socket);
+    const rssReady = rssKb(child.pid!);
+    await client.settle();
+    const socketSalesPerS = await timeSales((a) => client.sale(a));
+    const rssAfter = rssKb(child.pid!);
+    const socketStatus = await timeCalls(() => client.status());
+    client.close();
+    await stopRuntime(child);
+
+    // in-process: the same runtime code, journal, reader and simulator
+    const rt = await Runtime.start({
+      profile: parseProfile(raw, dir),
+      log: silentLogger,
+      readerPath: reader.path,
+      control: false,
+    });
+    await rt.settle();
+    const inProcessSalesPerS = await timeSales((a) => rt.engine.sale({ amountMinor: a }));
+    const inProcessStatus = await timeCalls(() => rt.status());
+    await rt.stop();
+
+    console.log(
+      JSON.stringify({
+        starts: STARTS,
+        start_to_ready_median_ms: round(pct(starts, 50)),
+        start_to_ready_max_ms: round(Math.max(...starts)),
+        start_to_ready_first_ms: round(starts[0]),
+        sales: SALES,
+        rss_ready_mb: round(rssReady.rss / 1024),
+        rss_after_sales_mb: round(rssAfter.rss / 1024),
+        rss_peak_mb: round(rssAfter.hwm / 1024),
+        status_socket_p50_ms: round(pct(socketStatus, 50)),
+        status_socket_p99_ms: round(pct(socketStatus, 99)),
+        status_in_process_p50_ms: round(pct(inProcessStatus, 50)),
+        status_in_process_p99_ms: round(pct(inProcessStatus, 99)),
+        socket_added_p50_ms: round(pct(socketStatus, 50) - pct(inProcessStatus, 50)),
+        socket_added_p99_ms: round(pct(socketStatus, 99) - pct(inProcessStatus, 99)),
+        sales_per_s_socket: Math.round(socketSalesPerS),
+        sales_per_s_in_process: Math.round(inProcessSalesPerS),
+        client: 'json-lines callRuntime (one connection per call)',
+        node: process.version,
+        node_args: NODE_ARGS.join(' '),
+        cpus: cpus().length,
+        loadavg_at_start: load,
+        loadavg_at_end: loadavg().map((x) => round(x)),
+      }),
+    );
+  } finally {
+    for (const c of cleanups) await c();
+    sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
