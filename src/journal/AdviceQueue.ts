@@ -15,7 +15,7 @@ import {
   stepNow,
   toAdviceRecord,
 } from './records.js';
-import { checkAnswer, notSentResult } from './TxnStateMachine.js';
+import { checkAnswer, checkTillId, notSentResult } from './TxnStateMachine.js';
 import type {
   AdviceRecord,
   AdviceState,
@@ -54,6 +54,7 @@ export class AdviceQueue {
     }
     if (input.stan !== undefined) checkDigits(input.stan, 6, 'stan');
     const masked = maskPan(card.pan);
+    const tillId = input.tillId === undefined ? undefined : checkTillId(input.tillId);
     const { ctx } = this;
     return ctx.atomic(() => {
       const stan = input.stan ?? this.counters.nextStanInTxn();
@@ -93,8 +94,8 @@ export class AdviceQueue {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, auth_code, masked_pan,
-             entry_mode, can_send, created_wall, created_mono)
-           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+             entry_mode, can_send, created_wall, created_mono, till_id)
+           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
         )
         .run(
           txn.id,
@@ -107,6 +108,7 @@ export class AdviceQueue {
           txn.entryMode,
           t.wallMs,
           t.monoMs,
+          tillId ?? null,
         );
       const advice: AdviceRecord = {
         id: next.adviceId,

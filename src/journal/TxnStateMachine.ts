@@ -62,6 +62,7 @@ export class TxnStateMachine {
       if (orig.date !== undefined) checkDigits(orig.date, 4, 'original.date');
     }
     const reversible = REVERSIBLE_KINDS.includes(txn.kind);
+    const tillId = txn.tillId === undefined ? undefined : checkTillId(txn.tillId);
     const { ctx } = this;
     const id = ctx.atomic(() => {
       const stan = txn.stan ?? this.counters.nextStanInTxn();
@@ -79,8 +80,9 @@ export class TxnStateMachine {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, masked_pan, entry_mode,
-             orig_batch, orig_stan, orig_date, reversal_reason, fields_json, card_blob, created_wall, created_mono)
-           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             orig_batch, orig_stan, orig_date, reversal_reason, fields_json, card_blob, created_wall, created_mono,
+             till_id)
+           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           next.id,
@@ -100,6 +102,7 @@ export class TxnStateMachine {
           card ? ctx.vault.seal(txnRecordId(next.id), card) : null,
           t.wallMs,
           t.monoMs,
+          tillId ?? null,
         );
       return next.id;
     });
@@ -354,6 +357,16 @@ export class TxnStateMachine {
     if (!rec) throw new PosError('JOURNAL_NOT_FOUND', 'no such transaction', { key: txnRecordId(id) });
     return rec;
   }
+}
+
+/** The till's request id: 1..64 characters of [A-Za-z0-9._:-]. */
+export function checkTillId(tillId: string): string {
+  if (typeof tillId !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(tillId)) {
+    throw new PosError('JOURNAL_BAD_INPUT', 'till id must be 1..64 characters of A-Z a-z 0-9 . _ : -', {
+      field: 'tillId',
+    });
+  }
+  return tillId;
 }
 
 /** `not-sent: CAUSE` for an item whose message never left the terminal (cause: an error code). */
