@@ -1,5 +1,6 @@
 /** `posterm run --profile FILE`: the terminal runtime, until SIGINT/SIGTERM. */
 import { parseArgs } from 'node:util';
+import { serveRuntime } from '../control/serveRuntime.js';
 import { type ProfileReader, readerForProfile } from '../emulator/readerForProfile.js';
 import { isPosError, PosError } from '../errors.js';
 import { createLogger } from '../log.js';
@@ -34,14 +35,16 @@ const run: CliCommand = {
       throw new PosError('CLI_USAGE', (e as Error).message);
     }
     let reader: ProfileReader | undefined;
-    let rt: Runtime;
+    let rt: Runtime | undefined;
     try {
       const profile = loadProfile(values.profile ?? 'emulator');
       const log = createLogger('posterm', { level: values['log-level'], destination: values['log-file'] });
       reader = await readerForProfile(profile);
       rt = await Runtime.start({ profile, log, readerPath: reader.path });
+      await serveRuntime(rt, log); // the control socket, before the background sign-on ends
     } catch (e) {
       // Runtime.start closed what it had opened; close the virtual reader too, so the process ends.
+      await rt?.stop();
       await reader?.close();
       if (!isPosError(e)) throw e;
       io.stderr.write(`posterm run: ${e.code}: ${e.message}\n`);
