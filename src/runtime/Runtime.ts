@@ -296,8 +296,10 @@ export class Runtime implements RuntimeApi {
   }
 
   // ---- RuntimeApi -----------------------------------------------------------------------------
+  // async: a refusal (TXN_BAD_TILL_ID, TXN_TILL_ID_REUSED) is a rejection; the body up to the
+  // engine call runs synchronously, so two calls with one id cannot both start.
 
-  sale(req: SaleCall): Promise<TxnResult> {
+  async sale(req: SaleCall): Promise<TxnResult> {
     const tillId = checkTillId(req.tillId);
     const { amountMinor, mode } = req;
     return this.tills.run(
@@ -312,7 +314,7 @@ export class Runtime implements RuntimeApi {
     );
   }
 
-  void(req: VoidCall): Promise<TxnResult> {
+  async void(req: VoidCall): Promise<TxnResult> {
     const tillId = checkTillId(req.tillId);
     const { rrn } = req;
     return this.tills.run(
@@ -326,7 +328,7 @@ export class Runtime implements RuntimeApi {
     );
   }
 
-  refund(req: RefundCall): Promise<TxnResult> {
+  async refund(req: RefundCall): Promise<TxnResult> {
     const tillId = checkTillId(req.tillId);
     const { rrn, amountMinor } = req;
     return this.tills.run(
@@ -341,7 +343,7 @@ export class Runtime implements RuntimeApi {
     );
   }
 
-  inquiry(req: InquiryCall = {}): Promise<TxnResult> {
+  async inquiry(req: InquiryCall = {}): Promise<TxnResult> {
     const tillId = checkTillId(req.tillId);
     return this.tills.run(
       { tillId, kind: 'inquiry', fingerprint: 'inquiry', sameAs: (t) => t.kind === 'inquiry' },
