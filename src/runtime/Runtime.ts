@@ -143,8 +143,15 @@ export class Runtime implements RuntimeApi {
       emit({ type: 'link', state: 'down', endpoint, cause: session.health.lastFailure?.cause }),
     );
     session.on('signed-on', () => emit({ type: 'sign-on', ok: true }));
-    driver?.on('connected', () => emit({ type: 'reader', state: 'connected' }));
-    driver?.on('disconnected', ({ reason }) => emit({ type: 'reader', state: 'unavailable', reason }));
+    let readerState: 'connected' | 'unavailable' | undefined;
+    const readerEvent = (state: 'connected' | 'unavailable', reason?: string) => {
+      if (state === readerState) return; // reconnect attempts repeat 'unavailable'
+      readerState = state;
+      emit({ type: 'reader', state, reason });
+    };
+    driver?.on('connected', () => readerEvent('connected'));
+    driver?.on('disconnected', ({ reason }) => readerEvent('unavailable', reason));
+    driver?.on('reconnecting', ({ reason }) => readerEvent('unavailable', reason));
     this.schedulePurge();
   }
 

@@ -207,6 +207,18 @@ describe('events', () => {
     });
     expect(ev1(polled)).toEqual(txn.slice(1));
 
+    // the start is in the history: reader connected, link up, signed on; the queue after forwarding
+    const history: RuntimeEvent[] = [];
+    rt.subscribe(0, (e) => history.push(e)).close();
+    expect(history).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ type: 'reader', state: 'connected' }),
+        expect.objectContaining({ type: 'link', state: 'up' }),
+        expect.objectContaining({ type: 'sign-on', ok: true }),
+        expect.objectContaining({ type: 'queue', reversals: 0, advices: 0 }),
+      ]),
+    );
+
     // closed: no more deliveries
     sub.close();
     const before = live.length;
