@@ -24,9 +24,9 @@ import type { SettlementResult } from '../settlement/settleBatch.js';
 import { Forwarder } from '../txn/Forwarder.js';
 import { Lane } from '../txn/Lane.js';
 import type { CardReaderPort } from '../txn/ports.js';
-import { DEFAULT_MIN_FREE_BYTES } from '../txn/refusals.js';
 import { TxnEngine } from '../txn/TxnEngine.js';
 import type { TxnResult } from '../txn/types.js';
+import { eventsFromParts, QueueDepth } from './eventsFromParts.js';
 import { removePidFile } from './journalPidFile.js';
 import { openRuntimeJournal } from './openRuntimeJournal.js';
 import { queueRows } from './queueRows.js';
@@ -50,6 +50,7 @@ import type {
   VoidCall,
 } from './RuntimeApi.js';
 import { RuntimeEvents } from './RuntimeEvents.js';
+import { readRuntimeStatus } from './readRuntimeStatus.js';
 import type { RuntimeStatus } from './runtimeStatus.js';
 import { SessionHostPort } from './SessionHostPort.js';
 import { checkTillId, TillRequests } from './TillRequests.js';
@@ -138,35 +139,18 @@ export class Runtime implements RuntimeApi {
       batchGate: this.settler,
     });
     link.on('connected', () => this.forwarder.kick(0));
-    link.on('connected', ({ endpoint }) => emit({ type: 'link', state: 'up', endpoint }));
-    link.on('disconnected', ({ endpoint }) =>
-      emit({ type: 'link', state: 'down', endpoint, cause: session.health.lastFailure?.cause }),
-    );
-    session.on('signed-on', () => emit({ type: 'sign-on', ok: true }));
-    let readerState: 'connected' | 'unavailable' | undefined;
-    const readerEvent = (state: 'connected' | 'unavailable', reason?: string) => {
-      if (state === readerState) return; // reconnect attempts repeat 'unavailable'
-      readerState = state;
-      emit({ type: 'reader', state, reason });
-    };
-    driver?.on('connected', () => readerEvent('connected'));
-    driver?.on('disconnected', ({ reason }) => readerEvent('unavailable', reason));
-    driver?.on('reconnecting', ({ reason }) => readerEvent('unavailable', reason));
+    eventsFromParts({ link, session, driver }, emit);
     this.schedulePurge();
   }
 
-  private lastDepth = '';
+  private readonly queueDepth = new QueueDepth();
 
   /** A queue event when what is owed changed since the last one. */
   private emitQueueDepth(): void {
     if (this.stopped) return;
     try {
-      const reversals = this.journal.pendingReversals().length + this.forwarder.held.reversals;
-      const advices = this.journal.listQueue('pending').length + this.journal.listQueue('sent').length;
-      const depth = `${reversals}/${advices}`;
-      if (depth === this.lastDepth) return;
-      this.lastDepth = depth;
-      this.events.emit({ type: 'queue', reversals, advices });
+      const e = this.queueDepth.changed(this.journal, this.forwarder);
+      if (e) this.events.emit(e);
     } catch (e) {
       this.log.warn({ code: (e as { code?: string }).code }, 'queue depth not read');
     }
@@ -413,45 +397,11 @@ export class Runtime implements RuntimeApi {
   /** Sign-on, reader, host, journal and disk, what is owed (see RuntimeStatus). */
   statusNow(): RuntimeStatus {
     const { journal, forwarder, session, link, profile } = this;
-    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-    const failure = session.health.lastFailure;
-    let freeBytes: number | null = null;
-    try {
-      freeBytes = journal.freeBytes();
-    } catch {
-      // shown as unknown
-    }
-    const minFreeBytes = profile.journal.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
-    // reversals held in memory (the journal could not write them) are owed too
-    const reversals = journal.pendingReversals().length + forwarder.held.reversals;
-    const advices = journal.listQueue('pending').length;
-    const advicesInFlight = journal.listQueue('sent').length;
-    return {
-      profile: profile.name,
-      terminalId: profile.terminalId,
-      signedOn: session.signedOn,
-      signingOn: this.signingOn,
-      reader: this.readerStatus,
-      batch: journal.currentBatch(),
-      host: {
-        endpoint: link.activeEndpoint,
-        connected: link.connected,
-        onBackup: link.onBackup,
-        lastOkAt: iso(session.health.lastOkAt),
-        lastError: failure ? { ...failure, at: new Date(failure.at).toISOString() } : null,
-      },
-      link: { ...link.stats },
-      journal: {
-        writable: forwarder.held.size === 0,
-        heldOutcomes: forwarder.held.size,
-        freeBytes,
-        minFreeBytes,
-        lowSpace: freeBytes !== null && freeBytes < minFreeBytes,
-      },
-      owed: { reversals, advices, advicesInFlight },
-      pendingReversals: reversals,
-      queued: advices + advicesInFlight,
-    };
+    return readRuntimeStatus(
+      { journal, forwarder, session, link, profile },
+      this.signingOn,
+      this.readerStatus,
+    );
   }
 
   /**
