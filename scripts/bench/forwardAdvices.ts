@@ -62,7 +62,6 @@ export const forwardAdvicesFigure: QueueFigure = async ({ dir }) => {
     profile: parseProfile(raw, dir),
     log: silentLogger,
     reader: noReader,
-    control: false,
   });
   try {
     for (let guard = 0; rt.journal.listQueue('pending').length > 0 && guard < 100; guard++) {

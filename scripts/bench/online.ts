@@ -55,7 +55,6 @@ async function main(): Promise<void> {
     profile: parseProfile(raw, dir),
     log: silentLogger,
     reader,
-    control: false,
   });
   const overhead: number[] = [];
   const host: number[] = [];

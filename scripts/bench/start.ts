@@ -173,7 +173,6 @@ async function main(): Promise<void> {
       profile: parseProfile(raw, dir),
       log: silentLogger,
       readerPath: reader.path,
-      control: false,
     });
     await rt.settle();
     const inProcessSalesPerS = await timeSales((a) => rt.engine.sale({ amountMinor: a }));

@@ -21,6 +21,7 @@ const COMMANDS: Record<string, Loader> = {
   void: () => import('./txnCommands.js').then((m) => m.voidCmd),
   refund: () => import('./txnCommands.js').then((m) => m.refund),
   inquiry: () => import('./txnCommands.js').then((m) => m.inquiry),
+  'txn-status': () => import('./txnCommands.js').then((m) => m.txnStatus),
   queue: () => import('./txnCommands.js').then((m) => m.queue),
   settle: () => import('./txnCommands.js').then((m) => m.settle),
   status: () => import('./txnCommands.js').then((m) => m.status),

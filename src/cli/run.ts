@@ -1,6 +1,7 @@
 /** `posterm run --profile FILE`: the terminal runtime, until SIGINT/SIGTERM. */
 import { parseArgs } from 'node:util';
 import type { Logger as PinoLogger } from 'pino';
+import { serveRuntime } from '../control/serveRuntime.js';
 import { isPosError, PosError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { loadProfile } from '../profile/loadProfile.js';
@@ -43,7 +44,7 @@ const run: CliCommand = {
       throw new PosError('CLI_USAGE', (e as Error).message);
     }
     let reader: ProfileReader | undefined;
-    let rt: Runtime;
+    let rt: Runtime | undefined;
     let log: PinoLogger;
     const profileArg = values.profile ?? 'emulator';
     try {
@@ -55,8 +56,10 @@ const run: CliCommand = {
       });
       reader = await readerForProfile(profile);
       rt = await Runtime.start({ profile, log, readerPath: reader.path });
+      await serveRuntime(rt, log); // the control socket, before the background sign-on ends
     } catch (e) {
       // Runtime.start closed what it had opened; close the virtual reader too, so the process ends.
+      await rt?.stop();
       await reader?.close();
       if (!isPosError(e)) throw e;
       io.stderr.write(`posterm run: ${e.code}: ${e.message}\n`);

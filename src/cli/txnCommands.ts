@@ -1,12 +1,21 @@
-/** `posterm sale|void|refund|inquiry|queue`: talk to a running `posterm run` over its control socket. */
+/**
+ * `posterm sale|void|refund|inquiry|txn-status|queue|settle|status`: talk to a running
+ * `posterm run` over its control socket. Replies are RuntimeApi's types (re-declared nowhere).
+ */
 import { parseArgs } from 'node:util';
 import { callRuntime } from '../control/ControlClient.js';
 import { PosError } from '../errors.js';
 import { formatAmount } from '../money.js';
 import { loadProfile } from '../profile/loadProfile.js';
-import { type RuntimeStatus, statusIsHealthy } from '../runtime/runtimeStatus.js';
-import type { SettlementResult } from '../settlement/settleBatch.js';
-import type { TxnResult } from '../txn/types.js';
+import type {
+  ForwardReport,
+  QueueRow,
+  RuntimeStatus,
+  SettlementResult,
+  TransactionStatusResponse,
+  TxnResult,
+} from '../runtime/RuntimeApi.js';
+import { statusIsHealthy } from '../runtime/runtimeStatus.js';
 import { amountArg, type CliCommand, type CliIo, ExitCode } from './command.js';
 import { formatResult, formatStatus } from './format.js';
 
@@ -49,6 +58,14 @@ function parse(argv: string[], extra: Flags = {}) {
   }
 }
 
+const TILL_ID = { 'till-id': { type: 'string' } } as const;
+
+/** --till-id as given (the runtime checks it: TXN_BAD_TILL_ID). */
+function tillIdOf(values: Record<string, string | boolean | undefined>): string | undefined {
+  const v = values['till-id'];
+  return typeof v === 'string' ? v : undefined;
+}
+
 async function runTxn(io: CliIo, json: boolean, call: Promise<TxnResult>): Promise<number> {
   const r = await call;
   io.stdout.write(`${json ? JSON.stringify(r) : formatResult(r)}\n`);
@@ -57,40 +74,66 @@ async function runTxn(io: CliIo, json: boolean, call: Promise<TxnResult>): Promi
 
 export const sale: CliCommand = {
   summary: 'a purchase through the running runtime',
-  usage: `posterm sale AMOUNT [--online-only | --offline] [--profile NAME|FILE] [--socket PATH] [--json]
+  usage: `posterm sale AMOUNT [--online-only | --offline] [--till-id ID] [--profile NAME|FILE] [--socket PATH] [--json]
   AMOUNT in yuan (12.34). --online-only never approves offline; --offline approves on the
-  terminal within the profile's offline limits (the advice is forwarded later).`,
+  terminal within the profile's offline limits (the advice is forwarded later).
+  --till-id ID: the request's own id (1..64 of A-Z a-z 0-9 . _ : -): the same id again gives
+  the first answer and never charges twice; see 'posterm txn-status'.`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       'online-only': { type: 'boolean', default: false },
       offline: { type: 'boolean', default: false },
+      ...TILL_ID,
     });
     const mode = values.offline ? 'force-offline' : values['online-only'] ? 'require-online' : undefined;
     const amountMinor = amountArg(positionals[0]);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'sale', { amountMinor, mode }));
+    const tillId = tillIdOf(values);
+    return runTxn(io, values.json, callRuntime(socketOf(values), 'sale', { amountMinor, mode, tillId }));
   },
 };
 
 export const voidCmd: CliCommand = {
   summary: 'void a purchase of the open batch by its RRN',
-  usage: 'posterm void RRN [--profile NAME|FILE] [--socket PATH] [--json]',
+  usage: 'posterm void RRN [--till-id ID] [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parse(argv);
+    const { values, positionals } = parse(argv, TILL_ID);
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'void', { rrn }));
+    return runTxn(io, values.json, callRuntime(socketOf(values), 'void', { rrn, tillId: tillIdOf(values) }));
   },
 };
 
 export const refund: CliCommand = {
   summary: 'refund (part of) a purchase by its RRN',
-  usage: 'posterm refund RRN AMOUNT [--profile NAME|FILE] [--socket PATH] [--json]',
+  usage: 'posterm refund RRN AMOUNT [--till-id ID] [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parse(argv);
+    const { values, positionals } = parse(argv, TILL_ID);
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
     const amountMinor = amountArg(positionals[1]);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'refund', { rrn, amountMinor }));
+    const tillId = tillIdOf(values);
+    return runTxn(io, values.json, callRuntime(socketOf(values), 'refund', { rrn, amountMinor, tillId }));
+  },
+};
+
+export const txnStatus: CliCommand = {
+  summary: 'what became of a request by its till id: unknown, in progress, or done with its answer',
+  usage: `posterm txn-status TILLID [--profile NAME|FILE] [--socket PATH] [--json]
+  Exit 0 when done and approved; 1 otherwise (unknown: nothing was charged under this id).`,
+  async run(argv, io) {
+    const { values, positionals } = parse(argv);
+    const tillId = positionals[0];
+    if (!tillId) throw new PosError('CLI_USAGE', 'TILLID is required');
+    const r = await callRuntime<TransactionStatusResponse>(socketOf(values), 'transactionStatus', { tillId });
+    if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
+    else if (r.state === 'done' && r.result) io.stdout.write(`${tillId}: done\n${formatResult(r.result)}\n`);
+    else
+      io.stdout.write(
+        r.state === 'unknown'
+          ? `${tillId}: unknown (no request with this id was charged; it may be sent again)\n`
+          : `${tillId}: in progress\n`,
+      );
+    return r.state === 'done' && r.result?.outcome === 'approved' ? ExitCode.Ok : ExitCode.Failed;
   },
 };
 
@@ -103,20 +146,6 @@ export const inquiry: CliCommand = {
   },
 };
 
-interface QueueRow {
-  type: 'reversal' | 'advice';
-  id: number;
-  state: string;
-  stan: string;
-  amountMinor: number;
-  maskedPan: string | null;
-  ageS: number;
-  attempts: number;
-  lastResult: string | null;
-  reason?: string;
-  overLimit?: boolean;
-}
-
 export const queue: CliCommand = {
   summary: 'store-and-forward queue: list, forward',
   usage: `posterm queue list [--all] [--json]     pending reversals and advices (state, age, attempts, last result)
@@ -127,7 +156,7 @@ posterm queue forward [--json]        forward everything now (reversals first, t
     const sub = positionals[0] ?? 'list';
     const socket = socketOf(values);
     if (sub === 'forward') {
-      const r = await callRuntime<Record<string, unknown>>(socket, 'queue.forward');
+      const r = await callRuntime<ForwardReport>(socket, 'queue.forward');
       io.stdout.write(
         `${
           values.json

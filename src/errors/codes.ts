@@ -843,6 +843,38 @@ export const ERROR_CODES = {
       zh: '等待程序重新启动(systemd 会自动重启)后重试',
     },
   },
+  TXN_BAD_TILL_ID: {
+    en: "the till's request id is not 1..64 characters of A-Z a-z 0-9 . _ : -",
+    zh: '收银机请求号格式错误(1至64位字母、数字或 . _ : -)',
+    action: {
+      en: 'fix the till app: give every sale, void and refund its own id in that format',
+      zh: '请修改收银程序:每笔消费、撤销、退货使用符合格式的唯一请求号',
+    },
+  },
+  TXN_TILL_ID_REUSED: {
+    en: "the till's request id was already used for a different request (kind, amount or original)",
+    zh: '收银机请求号已用于另一笔不同的交易(类型、金额或原交易不同)',
+    action: {
+      en: 'fix the till app: a new request needs a new id; the same id only to ask again for the same request',
+      zh: '请修改收银程序:新交易使用新请求号;同一请求号只用于重查同一笔交易',
+    },
+  },
+  TXN_REVERSED: {
+    en: 'the outcome of the request was not known, so it was reversed: nothing is charged',
+    zh: '交易结果未知,已冲正,持卡人未被扣款',
+    action: {
+      en: 'tell the customer nothing was charged; make the sale again with a new id if wanted',
+      zh: '告知顾客未扣款;如需要,用新的请求号重新交易',
+    },
+  },
+  TXN_NO_ANSWER: {
+    en: 'the host did not answer the request: its outcome is not known yet',
+    zh: '主机无应答,交易结果暂未知',
+    action: {
+      en: 'wait: the terminal reverses it automatically; ask the transaction status again later',
+      zh: '请等待:终端会自动冲正,稍后再查询交易状态',
+    },
+  },
   TXN_SETTLE_FIRST: {
     en: 'the batch is full (batch.maxCount): settle it first',
     zh: '批次已满(batch.maxCount),请先结算',

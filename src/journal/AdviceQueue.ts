@@ -12,6 +12,7 @@ import {
   checkAnswer,
   checkClearFields,
   checkDigits,
+  checkTillId,
   notSentResult,
   parseFields,
   stepNow,
@@ -55,6 +56,7 @@ export class AdviceQueue {
     }
     if (input.stan !== undefined) checkDigits(input.stan, 6, 'stan');
     const masked = maskPan(card.pan);
+    const tillId = input.tillId === undefined ? undefined : checkTillId(input.tillId);
     const { ctx } = this;
     return ctx.atomic(() => {
       const stan = input.stan ?? this.counters.nextStanInTxn();
@@ -94,8 +96,8 @@ export class AdviceQueue {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, auth_code, masked_pan,
-             entry_mode, can_send, created_wall, created_mono)
-           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?)`,
+             entry_mode, can_send, created_wall, created_mono, till_id)
+           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
         )
         .run(
           txn.id,
@@ -108,6 +110,7 @@ export class AdviceQueue {
           txn.entryMode,
           t.wallMs,
           t.monoMs,
+          tillId ?? null,
         );
       const advice: AdviceRecord = {
         id: next.adviceId,

@@ -122,6 +122,17 @@ export class Journal {
   currentBatch(): string {
     return this.counters.currentBatch();
   }
+  /** Counts one more start of the runtime (its own commit) and returns the number of this run. */
+  nextRun(): number {
+    return this.ctx.atomic(
+      () =>
+        (
+          this.ctx.stmt(`UPDATE counters SET value = value + 1 WHERE name = 'run' RETURNING value`).get() as {
+            value: number;
+          }
+        ).value,
+    );
+  }
   setBatch(batch: string): void {
     this.counters.setBatch(batch);
   }
@@ -244,6 +255,30 @@ export class Journal {
       const row = this.ctx.stmt(`SELECT ${TXN_COLUMNS} FROM txns WHERE id = ?`).get(id) as TxnRow | undefined;
       return row ? toTxnRecord(row) : undefined;
     });
+  }
+
+  /**
+   * The transaction the till's request id names (not an aborted one: nothing of it left the
+   * terminal), with the answer stored for it once it finished (JSON, masked), if any.
+   */
+  byTillId(tillId: string): { txn: TxnRecord; result: string | null } | undefined {
+    return this.ctx.guard(() => {
+      const row = this.ctx
+        .stmt(
+          `SELECT ${TXN_COLUMNS}, result_json FROM txns WHERE till_id = ? AND state <> 'aborted'
+           ORDER BY id DESC LIMIT 1`,
+        )
+        .get(tillId) as (TxnRow & { result_json: string | null }) | undefined;
+      return row ? { txn: toTxnRecord(row), result: row.result_json } : undefined;
+    });
+  }
+
+  /**
+   * Keeps the answer the till was given with its transaction: JSON of a result that holds no
+   * card data (a masked PAN at most; the caller's duty, see runtime/TillRequests).
+   */
+  storeResult(id: number, resultJson: string): void {
+    this.ctx.atomic(() => this.ctx.stmt('UPDATE txns SET result_json = ? WHERE id = ?').run(resultJson, id));
   }
 
   byRrn(rrn: string): TxnRecord | undefined {

@@ -10,6 +10,7 @@ import {
   checkAnswer,
   checkClearFields,
   checkDigits,
+  checkTillId,
   notSentResult,
   RESPONSE_CODE,
   stepNow,
@@ -64,6 +65,7 @@ export class TxnStateMachine {
       if (orig.date !== undefined) checkDigits(orig.date, 4, 'original.date');
     }
     const reversible = REVERSIBLE_KINDS.includes(txn.kind);
+    const tillId = txn.tillId === undefined ? undefined : checkTillId(txn.tillId);
     const { ctx } = this;
     const id = ctx.atomic(() => {
       const stan = txn.stan ?? this.counters.nextStanInTxn();
@@ -81,8 +83,9 @@ export class TxnStateMachine {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, masked_pan, entry_mode,
-             orig_batch, orig_stan, orig_date, reversal_reason, fields_json, card_blob, created_wall, created_mono)
-           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             orig_batch, orig_stan, orig_date, reversal_reason, fields_json, card_blob, created_wall, created_mono,
+             till_id)
+           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           next.id,
@@ -102,6 +105,7 @@ export class TxnStateMachine {
           card ? ctx.vault.seal(txnRecordId(next.id), card) : null,
           t.wallMs,
           t.monoMs,
+          tillId ?? null,
         );
       return next.id;
     });

@@ -119,6 +119,20 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX batch_cards_batch ON batch_cards (batch);
     `,
   },
+  {
+    // The till's own request id (issue 9): stored with the transaction in the commit that
+    // begins it, unique among the requests that were not abandoned before sending (an aborted
+    // row never charged anything, so the till may use its id again). result_json: the answer
+    // the till was given (masked: no card data), written once the request has finished.
+    // counters.run: one per start of the runtime (the epoch of the event sequence numbers).
+    version: 4,
+    sql: `
+      ALTER TABLE txns ADD COLUMN till_id TEXT;
+      ALTER TABLE txns ADD COLUMN result_json TEXT;
+      CREATE UNIQUE INDEX txns_till_id ON txns (till_id) WHERE till_id IS NOT NULL AND state <> 'aborted';
+      INSERT OR IGNORE INTO counters (name, value) VALUES ('run', 0);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -255,3 +255,13 @@ function optionalText(v: unknown, max: number, field: number): string | null {
   }
   return v.trim() === '' ? null : v;
 }
+
+/** The till's request id: 1..64 characters of [A-Za-z0-9._:-]. */
+export function checkTillId(tillId: string): string {
+  if (typeof tillId !== 'string' || !/^[A-Za-z0-9._:-]{1,64}$/.test(tillId)) {
+    throw new PosError('JOURNAL_BAD_INPUT', 'till id must be 1..64 characters of A-Z a-z 0-9 . _ : -', {
+      field: 'tillId',
+    });
+  }
+  return tillId;
+}

@@ -74,6 +74,8 @@ export interface NewTxn {
   fields?: ClearFields;
   /** void / refund: the original transaction */
   original?: OriginalRef;
+  /** The till's own id for the request (idempotency key), stored in the same commit. */
+  tillId?: string;
 }
 
 export interface NewAdvice {
@@ -87,6 +89,8 @@ export interface NewAdvice {
   card: StoredCard;
   /** Non-sensitive advice fields (3, 4, 12, 13, 22, 25, 38, 41, 42, 49, 60 ...). */
   fields: ClearFields;
+  /** The till's own id for the sale (idempotency key), stored with its transaction. */
+  tillId?: string;
 }
 
 export interface Answer {

@@ -16,12 +16,21 @@ export class ReaderCardSource implements CardReaderPort {
     amountMinor: number;
     type: 'purchase' | 'refund' | 'inquiry';
     timeoutS: number;
+    signal?: AbortSignal;
   }): Promise<CardReadResult> {
     if (this.driver.state !== 'connected') {
       return { outcome: 'unavailable', reason: `reader is ${this.driver.state}` };
     }
+    if (req.signal?.aborted) return { outcome: 'cancelled', reason: 'aborted' };
     const t0 = this.clock.monotonic();
     let res: Awaited<ReturnType<ReaderDriver['activate']>>;
+    // An abort cancels the pending activate: the reader answers it 'cancelled'.
+    const onAbort = () => {
+      this.driver.cancel().catch((e: unknown) => {
+        this.log.warn({ code: (e as { code?: string }).code }, 'reader cancel failed');
+      });
+    };
+    req.signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const type = req.type === 'inquiry' ? 'balance-inquiry' : req.type;
       res = await this.driver.activate({ amountMinor: req.amountMinor, type, timeoutSec: req.timeoutS });
@@ -31,6 +40,8 @@ export class ReaderCardSource implements CardReaderPort {
       // The reader went away during the read: the same answer as a reader that is not there.
       if (isReaderLinkDown(e)) return { outcome: 'unavailable', reason: e.code };
       return { outcome: 'failed', reason: e.code };
+    } finally {
+      req.signal?.removeEventListener('abort', onAbort);
     }
     const cardMs = this.clock.monotonic() - t0;
     if ((res.outcome === 'online' || res.outcome === 'approved-offline') && res.pan && res.entryInterface) {

@@ -1,10 +1,11 @@
 /**
  * The terminal runtime: the composition root that wires a profile into journal, host link and
- * session, reader, transaction engine, forwarder and the control socket. Starting it recovers
- * from a crash first (a request sent but never answered becomes a reversal, reason 06).
+ * session, reader, transaction engine and forwarder, and implements RuntimeApi (the one typed
+ * surface). Starting it recovers from a crash first (a request sent but never answered becomes
+ * a reversal, reason 06). Transports (the control socket) are wired by whoever starts it
+ * (`posterm run`), over this RuntimeApi; they close with it (closeOnStop).
  */
 import { type Clock, systemClock, type TimerHandle } from '../clock.js';
-import { ControlServer } from '../control/ControlServer.js';
 import { PosError } from '../errors.js';
 import { HostLink } from '../host/HostLink.js';
 import type { HostLinkOptions } from '../host/HostLinkOptions.js';
@@ -14,6 +15,7 @@ import {
   hostSessionOptionsFromProfile,
 } from '../host/hostLinkOptionsFromProfile.js';
 import type { Journal } from '../journal/Journal.js';
+import type { TxnRecord } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
 import { applyLiveProfileKeys, type ProfileReloadPlan, planProfileReload } from '../profile/profileReload.js';
@@ -23,15 +25,36 @@ import type { SettlementResult } from '../settlement/settleBatch.js';
 import { Forwarder } from '../txn/Forwarder.js';
 import { Lane } from '../txn/Lane.js';
 import type { CardReaderPort } from '../txn/ports.js';
-import { DEFAULT_MIN_FREE_BYTES } from '../txn/refusals.js';
 import { TxnEngine } from '../txn/TxnEngine.js';
+import type { TxnResult } from '../txn/types.js';
+import { eventsFromParts, QueueDepth } from './eventsFromParts.js';
 import { removePidFile } from './journalPidFile.js';
 import { openRuntimeJournal } from './openRuntimeJournal.js';
+import { queueRows } from './queueRows.js';
 import { ReaderCardSource } from './ReaderCardSource.js';
 import { ReaderMonitor, type ReaderStatus } from './ReaderMonitor.js';
-import { queueRows, runtimeHandlers } from './runtimeHandlers.js';
+import type {
+  AbortRequest,
+  AbortResponse,
+  ForwardReport,
+  InquiryCall,
+  QueueListRequest,
+  QueueRow,
+  RefundCall,
+  RuntimeApi,
+  RuntimeEvent,
+  RuntimeEventBody,
+  SaleCall,
+  Subscription,
+  TransactionStatusRequest,
+  TransactionStatusResponse,
+  VoidCall,
+} from './RuntimeApi.js';
+import { RuntimeEvents } from './RuntimeEvents.js';
+import { readRuntimeStatus } from './readRuntimeStatus.js';
 import type { RuntimeStatus } from './runtimeStatus.js';
 import { SessionHostPort } from './SessionHostPort.js';
+import { checkTillId, TillRequests } from './TillRequests.js';
 
 export interface RuntimeOptions {
   profile: TerminalProfile;
@@ -43,8 +66,11 @@ export interface RuntimeOptions {
   readerPath?: string;
   /** Overrides of the host link options (connect function, backoff ...). */
   link?: Partial<HostLinkOptions>;
-  /** Listen on the profile's control socket (default true). */
-  control?: boolean;
+}
+
+/** Something the runtime closes when it stops (a transport wired over it). */
+export interface Closable {
+  close(): Promise<void>;
 }
 
 /** Reconnect backoff of the host link (see start()). */
@@ -53,10 +79,12 @@ const LINK_BACKOFF = { initialMs: 200, maxMs: 2000, factor: 2, jitter: 0.2 };
 /** How often finished card data is swept from the journal (and the WAL truncated). */
 const PURGE_INTERVAL_MS = 10 * 60_000;
 
-export class Runtime {
+export class Runtime implements RuntimeApi {
   readonly engine: TxnEngine;
   readonly forwarder: Forwarder;
-  private control?: ControlServer;
+  private readonly closers: Closable[] = [];
+  private readonly events: RuntimeEvents;
+  private readonly tills: TillRequests;
   private stopped = false;
   private purgeTimer?: TimerHandle;
   readonly settler: Settler;
@@ -73,10 +101,32 @@ export class Runtime {
     private readonly driver: ReaderDriver | undefined,
     private readonly log: Logger,
     private readonly clock: Clock,
+    run: number,
   ) {
     const lane = this.lane;
     const host = new SessionHostPort(session, clock);
-    this.forwarder = new Forwarder({ journal, host, lane, clock, log });
+    this.events = new RuntimeEvents(run, clock, log);
+    const emit = (e: RuntimeEventBody) => this.events.emit(e);
+    this.tills = new TillRequests(journal, log, emit);
+    this.forwarder = new Forwarder({
+      journal,
+      host,
+      lane,
+      clock,
+      log,
+      events: {
+        reversed: (txn) =>
+          emit({
+            type: 'transaction',
+            tillId: this.tills.tillIdOf(txn.id),
+            id: txn.id,
+            kind: txn.kind,
+            state: 'reversed',
+            amountMinor: txn.amountMinor,
+          }),
+        passed: () => this.emitQueueDepth(),
+      },
+    });
     this.settler = new Settler({ profile, journal, host, lane, forwarder: this.forwarder, log });
     this.engine = new TxnEngine({
       profile,
@@ -90,7 +140,21 @@ export class Runtime {
       batchGate: this.settler,
     });
     link.on('connected', () => this.forwarder.kick(0));
+    eventsFromParts({ link, session, driver }, emit);
     this.schedulePurge();
+  }
+
+  private readonly queueDepth = new QueueDepth();
+
+  /** A queue event when what is owed changed since the last one. */
+  private emitQueueDepth(): void {
+    if (this.stopped) return;
+    try {
+      const e = this.queueDepth.changed(this.journal, this.forwarder);
+      if (e) this.events.emit(e);
+    } catch (e) {
+      this.log.warn({ code: (e as { code?: string }).code }, 'queue depth not read');
+    }
   }
 
   /**
@@ -108,7 +172,8 @@ export class Runtime {
   /**
    * Starts the runtime. Order: journal first (directory, key, lock, checks: nothing else touches
    * shared state before this process holds the journal), crash recovery, host link, reader
-   * (a missing reader starts degraded), control socket; sign-on then runs in the background.
+   * (a missing reader starts degraded); sign-on then runs in the background, so this resolves
+   * before it ends and the caller's control socket answers at once.
    * A failure closes whatever was opened and rejects with a coded error naming the file.
    */
   static async start(opts: RuntimeOptions): Promise<Runtime> {
@@ -172,18 +237,13 @@ export class Runtime {
         monitor = new ReaderMonitor(driver, path, clock, log);
         reader = new ReaderCardSource(driver, clock, log);
       }
-      rt = new Runtime(profile, journal, link, session, reader, driver, log, clock);
+      const run = journal.nextRun();
+      rt = new Runtime(profile, journal, link, session, reader, driver, log, clock, run);
       rt.readerMonitor = monitor;
       // A missing or unplugged reader is no reason to stay down: advices, reversals and
       // settlement work without it; sales answer READER_UNAVAILABLE until it is back.
       await monitor?.start();
-      if (opts.control !== false && profile.control.socket) {
-        const socket = profile.control.socket;
-        rt.control = new ControlServer(runtimeHandlers(rt), log);
-        // coded CONTROL_SOCKET_* errors name the path (its directory, a file in the way, a live peer)
-        await rt.control.listen(socket, { group: profile.control.group });
-        log.info({ socket }, 'control socket ready');
-      }
+      // The caller opens the control socket right after this resolves, before the sign-on ends.
       rt.signOnInBackground();
       rt.forwarder.kick(0);
       return rt;
@@ -207,10 +267,9 @@ export class Runtime {
       .start()
       .catch((e: unknown) => {
         if (this.stopped) return;
-        this.log.warn(
-          { code: (e as { code?: string }).code },
-          'sign-on failed at start: will retry before the next transaction',
-        );
+        const code = (e as { code?: string }).code;
+        this.events.emit({ type: 'sign-on', ok: false, code });
+        this.log.warn({ code }, 'sign-on failed at start: will retry before the next transaction');
       })
       .finally(() => {
         this.signOnRunning = false;
@@ -227,56 +286,122 @@ export class Runtime {
     return this.readerMonitor?.status ?? { state: 'connected' };
   }
 
+  // ---- RuntimeApi -----------------------------------------------------------------------------
+  // async: a refusal (TXN_BAD_TILL_ID, TXN_TILL_ID_REUSED) is a rejection; the body up to the
+  // engine call runs synchronously, so two calls with one id cannot both start.
+
+  async sale(req: SaleCall): Promise<TxnResult> {
+    const tillId = checkTillId(req.tillId);
+    const { amountMinor, mode } = req;
+    return this.tills.run(
+      {
+        tillId,
+        kind: 'purchase',
+        amountMinor,
+        fingerprint: `sale:${amountMinor}`,
+        sameAs: (t) => (t.kind === 'purchase' || t.kind === 'offline-sale') && t.amountMinor === amountMinor,
+      },
+      (ctx) => this.engine.sale({ amountMinor, mode }, ctx),
+    );
+  }
+
+  async void(req: VoidCall): Promise<TxnResult> {
+    const tillId = checkTillId(req.tillId);
+    const { rrn } = req;
+    return this.tills.run(
+      {
+        tillId,
+        kind: 'void',
+        fingerprint: `void:${rrn}`,
+        sameAs: (t) => t.kind === 'void' && this.isOriginal(t, rrn),
+      },
+      (ctx) => this.engine.voidSale({ rrn }, ctx),
+    );
+  }
+
+  async refund(req: RefundCall): Promise<TxnResult> {
+    const tillId = checkTillId(req.tillId);
+    const { rrn, amountMinor } = req;
+    return this.tills.run(
+      {
+        tillId,
+        kind: 'refund',
+        amountMinor,
+        fingerprint: `refund:${rrn}:${amountMinor}`,
+        sameAs: (t) => t.kind === 'refund' && t.amountMinor === amountMinor && this.isOriginal(t, rrn),
+      },
+      (ctx) => this.engine.refund({ rrn, amountMinor }, ctx),
+    );
+  }
+
+  async inquiry(req: InquiryCall = {}): Promise<TxnResult> {
+    const tillId = checkTillId(req.tillId);
+    return this.tills.run(
+      { tillId, kind: 'inquiry', fingerprint: 'inquiry', sameAs: (t) => t.kind === 'inquiry' },
+      (ctx) => this.engine.inquiry(ctx),
+    );
+  }
+
+  async transactionStatus(req: TransactionStatusRequest): Promise<TransactionStatusResponse> {
+    const tillId = checkTillId(req?.tillId);
+    if (tillId === undefined) throw new PosError('TXN_BAD_TILL_ID', 'tillId is required', { key: 'tillId' });
+    return this.tills.status(tillId);
+  }
+
+  async abort(req: AbortRequest = {}): Promise<AbortResponse> {
+    return this.tills.abort(checkTillId(req.tillId));
+  }
+
+  async queueList(req: QueueListRequest = {}): Promise<QueueRow[]> {
+    return this.queue(req.all === true);
+  }
+
+  /** queueList, synchronous (in-process callers: the emulator's day, tests). */
+  queue(all = false): QueueRow[] {
+    return queueRows(this.journal, all, this.clock.now());
+  }
+
+  async queueForward(): Promise<ForwardReport> {
+    return this.forwarder.forwardAll();
+  }
+
   /**
    * Forward everything owed, then settle: batches left unsettled first (each under its own
    * number), then the open batch (0500, and the batch upload when the host asks for it).
    */
-  settle(): Promise<SettlementResult> {
-    return this.settler.settle();
+  async settle(): Promise<SettlementResult> {
+    const r = await this.settler.settle();
+    this.events.emit({ type: 'settlement', batch: r.batch, outcome: r.outcome });
+    return r;
+  }
+
+  async status(): Promise<RuntimeStatus> {
+    return this.statusNow();
+  }
+
+  subscribe(fromSeq: number, listener: (e: RuntimeEvent) => void): Subscription {
+    return this.events.subscribe(fromSeq, listener);
+  }
+
+  /** A transport to close when the runtime stops (after the work in flight has finished). */
+  closeOnStop(c: Closable): void {
+    this.closers.push(c);
+  }
+
+  /** The journal row of a void / refund is against the purchase with this RRN. */
+  private isOriginal(t: TxnRecord, rrn: string): boolean {
+    const orig = this.journal.byRrn(rrn);
+    return !!orig && t.original?.batch === orig.batch && t.original?.stan === orig.stan;
   }
 
   /** Sign-on, reader, host, journal and disk, what is owed (see RuntimeStatus). */
-  status(): RuntimeStatus {
+  statusNow(): RuntimeStatus {
     const { journal, forwarder, session, link, profile } = this;
-    const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
-    const failure = session.health.lastFailure;
-    let freeBytes: number | null = null;
-    try {
-      freeBytes = journal.freeBytes();
-    } catch {
-      // shown as unknown
-    }
-    const minFreeBytes = profile.journal.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
-    // reversals held in memory (the journal could not write them) are owed too
-    const reversals = journal.pendingReversals().length + forwarder.held.reversals;
-    const advices = journal.listQueue('pending').length;
-    const advicesInFlight = journal.listQueue('sent').length;
-    return {
-      profile: profile.name,
-      terminalId: profile.terminalId,
-      signedOn: session.signedOn,
-      signingOn: this.signingOn,
-      reader: this.readerStatus,
-      batch: journal.currentBatch(),
-      host: {
-        endpoint: link.activeEndpoint,
-        connected: link.connected,
-        onBackup: link.onBackup,
-        lastOkAt: iso(session.health.lastOkAt),
-        lastError: failure ? { ...failure, at: new Date(failure.at).toISOString() } : null,
-      },
-      link: { ...link.stats },
-      journal: {
-        writable: forwarder.held.size === 0,
-        heldOutcomes: forwarder.held.size,
-        freeBytes,
-        minFreeBytes,
-        lowSpace: freeBytes !== null && freeBytes < minFreeBytes,
-      },
-      owed: { reversals, advices, advicesInFlight },
-      pendingReversals: reversals,
-      queued: advices + advicesInFlight,
-    };
+    return readRuntimeStatus(
+      { journal, forwarder, session, link, profile },
+      this.signingOn,
+      this.readerStatus,
+    );
   }
 
   /**
@@ -292,11 +417,6 @@ export class Runtime {
       this.link.timeouts.readMs = this.profile.host.responseTimeoutMs;
     if (changed.has('host.echoIntervalS')) this.session.setEchoIdleMs(this.profile.host.echoIntervalS * 1000);
     return plan;
-  }
-
-  /** Store-and-forward queue as rows (masked). */
-  queue(all = false) {
-    return queueRows(this.journal, all, this.clock.now());
   }
 
   /**
@@ -321,7 +441,11 @@ export class Runtime {
     timer?.cancel();
     if (cut) this.log.warn({ boundMs }, 'stop: work still in flight is cut off (a sale sent is reversed)');
     this.session.close();
-    await this.control?.close();
+    for (const c of this.closers.splice(0)) {
+      await c
+        .close()
+        .catch((e: unknown) => this.log.warn({ code: (e as { code?: string }).code }, 'close failed'));
+    }
     this.link.close();
     await this.driver?.stop();
     sweepCardData(this.journal, this.log);

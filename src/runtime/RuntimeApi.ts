@@ -6,6 +6,25 @@
  * Idempotency: sale, void and refund carry the till's own id (`tillId`, unique per terminal).
  * The same id again returns the first result and never charges twice, also after a restart;
  * `transactionStatus(tillId)` tells a till that crashed mid-sale what happened.
+ * - The id is stored with the transaction in the journal commit that begins it; the answer
+ *   (masked) is kept with the row when the request finishes. Once stored, the id is used up: the
+ *   same request again gets the first answer (a request whose outcome was unknown and that was
+ *   reversed, also by the recovery after a crash, answers failed with TXN_REVERSED or, while
+ *   the reversal is still owed, TXN_REVERSAL_PENDING); another request (other kind, amount or
+ *   original) with it is refused with a PosError TXN_TILL_ID_REUSED.
+ * - The same id while the first is still running waits for the first and gets its answer.
+ * - A request refused before anything was committed (bad amount, reader unavailable, no card,
+ *   aborted, a reversal pending, host unreachable before sending ...) does not use the id up:
+ *   the till may send it again with the same id once the cause is fixed. Nothing about such a
+ *   refusal is stored (and so no card data).
+ * - A malformed id (not 1..64 characters of [A-Za-z0-9._:-]) is a PosError TXN_BAD_TILL_ID.
+ *
+ * Events: `seq` is `run * 2^32 + n`, where `run` is a counter in the journal counted up at
+ * each start and `n` counts this run's events from 1. So seqs only grow, across restarts too;
+ * a till that resumes with a seq from an earlier run gets this run's whole kept history (the
+ * events between its seq and the restart are lost with the old process: it asks
+ * `transactionStatus` for its requests). `Math.floor(seq / 2 ** 32)` tells the run. The last
+ * 1,000 events are kept in memory.
  */
 import type { HostFailureCause } from '../host/hostFailureCause.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';
@@ -57,7 +76,8 @@ export interface AbortRequest {
 
 export interface AbortResponse {
   /**
-   * aborted: it was waiting for a card and has stopped (its result: failed, READER_CANCELLED);
+   * aborted: it was waiting in line or for a card and has stopped; its result is declined with
+   * READER_CANCELLED (as for a cancel on the reader) and nothing was committed or sent;
    * too-late: the request already left the terminal (its result will come as usual);
    * nothing: no such request is running.
    */
@@ -103,7 +123,8 @@ export type RuntimeEvent = RuntimeEventBase &
     | {
         type: 'transaction';
         tillId?: TillId;
-        id: number;
+        /** The journal's id, once the request has a row (not for started / card-read / local refusals). */
+        id?: number;
         kind: TxnKind;
         state:
           | 'started'
@@ -124,6 +145,13 @@ export type RuntimeEvent = RuntimeEventBase &
 
 export type RuntimeEventType = RuntimeEvent['type'];
 
+/** An event before it is numbered (what the runtime's parts emit). */
+export type RuntimeEventBody = RuntimeEvent extends infer E
+  ? E extends RuntimeEvent
+    ? Omit<E, 'seq' | 'at'>
+    : never
+  : never;
+
 export interface Subscription {
   close(): void;
 }
@@ -141,7 +169,10 @@ export interface RuntimeApi {
   status(): Promise<RuntimeStatus>;
   /**
    * Events from `fromSeq` (exclusive) on: the kept history first (bounded; see docs), then live
-   * ones. `fromSeq` older than the history: the listener first gets what is kept.
+   * ones. `fromSeq` older than the history: the listener first gets what is kept. The history is
+   * delivered synchronously inside `subscribe` (a transport may subscribe, take the replay and
+   * close at once to poll). A listener that throws is logged and stays subscribed; it never
+   * disturbs the runtime or other listeners. `close()` stops delivery at once.
    */
   subscribe(fromSeq: number, listener: (e: RuntimeEvent) => void): Subscription;
 }

@@ -15,7 +15,7 @@ import {
   reversalRequestFromOriginal,
 } from '../iso8583/views/cupPos.js';
 import type { Journal } from '../journal/Journal.js';
-import type { ForwardItem } from '../journal/types.js';
+import type { ForwardItem, TxnRecord } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import { crashPoint } from './crashPoints.js';
 import { HeldOutcomes } from './HeldOutcomes.js';
@@ -36,6 +36,14 @@ export interface ForwardReport {
 
 type Outcome = 'done' | 'refused' | 'retry' | 'unreachable' | 'blocked';
 
+/** What the forwarder tells its owner (the runtime's events); must not throw. */
+export interface ForwarderEvents {
+  /** A reversal was confirmed by the host (0410 00 / 25). */
+  reversed(txn: TxnRecord): void;
+  /** A pass ended (the queue depth may have changed). */
+  passed(): void;
+}
+
 export class Forwarder {
   /** Outcomes the journal could not record (disk full): written, then sent, before anything else. */
   readonly held: HeldOutcomes;
@@ -46,7 +54,14 @@ export class Forwarder {
   private draining = false;
 
   constructor(
-    private readonly deps: { journal: Journal; host: HostPort; lane: Lane; clock: Clock; log: Logger },
+    private readonly deps: {
+      journal: Journal;
+      host: HostPort;
+      lane: Lane;
+      clock: Clock;
+      log: Logger;
+      events?: ForwarderEvents;
+    },
     backoff?: BackoffPolicy,
   ) {
     this.backoff = new Backoff(backoff ?? { initialMs: 2000, maxMs: 120_000, factor: 2, jitter: 0.2 });
@@ -108,6 +123,14 @@ export class Forwarder {
   }
 
   private async pass(reversalsOnly: boolean): Promise<ForwardReport> {
+    try {
+      return await this.passOnce(reversalsOnly);
+    } finally {
+      this.deps.events?.passed();
+    }
+  }
+
+  private async passOnce(reversalsOnly: boolean): Promise<ForwardReport> {
     const report: ForwardReport = {
       reversalsDone: 0,
       advicesDone: 0,
@@ -170,7 +193,9 @@ export class Forwarder {
         const code = parseReversalResponse(ans.message).responseCode;
         const rec = journal.reversalResult(item.txn.id, code);
         log.info({ txn: item.txn.id, stan: item.txn.stan, reason: item.reason, code }, 'reversal answered');
-        return rec.state === 'reversed' ? 'done' : 'retry';
+        if (rec.state !== 'reversed') return 'retry';
+        this.deps.events?.reversed(rec);
+        return 'done';
       } catch (e) {
         return this.failed(e, sent.written, item.txn.id, {
           noAnswer: () => journal.reversalResult(item.txn.id, null),

@@ -25,7 +25,7 @@ export interface OfflineDeps {
 
 export function approveOffline(
   d: OfflineDeps,
-  sale: { card: CardRead; amountMinor: number; inHand: number; cardMs: number },
+  sale: { card: CardRead; amountMinor: number; inHand: number; cardMs: number; tillId?: string },
 ): TxnResult {
   const { journal, profile, clock } = d;
   const { card, amountMinor, inHand, cardMs } = sale;
@@ -62,6 +62,7 @@ export function approveOffline(
     stan,
     card: stored!,
     fields,
+    tillId: sale.tillId,
   });
   d.forwarder.kick(0);
   return {

@@ -31,6 +31,8 @@ export interface CardReaderPort {
     amountMinor: number;
     type: 'purchase' | 'refund' | 'inquiry';
     timeoutS: number;
+    /** Aborted: the reader cancels the read (which then ends 'cancelled'); optional for fakes. */
+    signal?: AbortSignal;
   }): Promise<CardReadResult>;
 }
 

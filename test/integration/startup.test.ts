@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { callRuntime } from '../../src/control/ControlClient.js';
+import { serveRuntime } from '../../src/control/serveRuntime.js';
 import { startVirtualReader } from '../../src/emulator/VirtualReaderServer.js';
 import { createLogger } from '../../src/log.js';
 import { parseProfile } from '../../src/profile/loadProfile.js';
@@ -190,12 +191,10 @@ describe('control socket', () => {
     });
     const reader = await startVirtualReader({ tcpPort: 0 });
     cleanups.push(() => reader.close());
-    const rt = await Runtime.start({
-      profile: parseProfile(raw, dir),
-      readerPath: reader.path,
-      log: createLogger('test', { destination: join(dir, 'runtime.log') }),
-    });
+    const log = createLogger('test', { destination: join(dir, 'runtime.log') });
+    const rt = await Runtime.start({ profile: parseProfile(raw, dir), readerPath: reader.path, log });
     cleanups.push(() => rt.stop());
+    await serveRuntime(rt, log);
     const status = await callRuntime<Record<string, unknown>>(rt.profile.control.socket!, 'status');
     expect(status).toMatchObject({ signingOn: true, signedOn: false, reader: { state: 'connected' } });
   });

@@ -5,6 +5,7 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
+import type { RuntimeStatus } from '../../src/runtime/RuntimeApi.js';
 import { fakeIo } from '../cli/fakeIo.js';
 import { startWorld, until, type World } from './world.js';
 
@@ -31,12 +32,12 @@ async function fakeHost(reply?: Buffer): Promise<number> {
 
 async function lastErrorWith(
   edit: (raw: Record<string, unknown> & { host: Record<string, unknown> }) => void,
-): Promise<NonNullable<ReturnType<World['rt']['status']>['host']['lastError']>> {
+): Promise<NonNullable<RuntimeStatus['host']['lastError']>> {
   // biome-ignore lint/suspicious/noExplicitAny: raw profile JSON
   w = await startWorld({ edit: (raw: any) => edit(raw) });
   const rt = w.rt;
-  await until(() => rt.status().host.lastError !== null, 8000, 'a host failure in status');
-  const s = rt.status();
+  await until(() => rt.statusNow().host.lastError !== null, 8000, 'a host failure in status');
+  const s = await rt.status();
   expect(s.signedOn).toBe(false);
   return s.host.lastError!;
 }
@@ -87,10 +88,10 @@ describe('status: what is owed', () => {
       },
     });
     const world = w;
-    await until(() => world.rt.status().signedOn, 5000, 'sign-on');
+    await until(() => world.rt.statusNow().signedOn, 5000, 'sign-on');
     await world.rt.engine.sale({ amountMinor: 777, mode: 'force-offline' });
     await until(() => world.seen.some((s) => s.startsWith('0220')), 5000, 'the advice at the host');
-    const s = world.rt.status();
+    const s = await world.rt.status();
     expect(s.owed).toEqual({ reversals: 0, advices: 0, advicesInFlight: 1 });
     expect(s.queued).toBe(1);
     expect(s.journal).toMatchObject({ writable: true, heldOutcomes: 0, lowSpace: false });

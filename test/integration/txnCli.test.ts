@@ -45,6 +45,22 @@ describe('transaction commands', () => {
     for (const r of [sale, declined]) expect(r.out).not.toContain('6212345600000012');
   });
 
+  it('--till-id: the same id gives the first answer; txn-status tells unknown and done', async () => {
+    w = await startWorld();
+    expect((await cli('txn-status', 'pos-7')).out).toMatch(/^pos-7: unknown/);
+    const first = await cli('sale', '4.56', '--till-id', 'pos-7', '--json');
+    expect(first.code).toBe(0);
+    const again = await cli('sale', '4.56', '--till-id', 'pos-7', '--json');
+    expect(JSON.parse(again.out)).toEqual(JSON.parse(first.out));
+    expect(w.seen.filter((s) => s.startsWith('0200/'))).toHaveLength(1);
+    const status = await cli('txn-status', 'pos-7');
+    expect(status.code).toBe(0);
+    expect(status.out).toMatch(/^pos-7: done\nAPPROVED online/);
+    const reused = await cli('sale', '9.99', '--till-id', 'pos-7');
+    expect(reused.code).not.toBe(0);
+    expect(reused.err).toContain('TXN_TILL_ID_REUSED');
+  });
+
   it('queue list and forward, then settle', async () => {
     w = await startWorld();
     w.rt.forwarder.stop();

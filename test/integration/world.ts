@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { readerForProfile } from '../../src/cli/readerForProfile.js';
+import { serveRuntime } from '../../src/control/serveRuntime.js';
 import { type HostSim, startHostSim } from '../../src/emulator/hostSim.js';
 import type { VirtualReaderServer } from '../../src/emulator/VirtualReaderServer.js';
 import type { Journal } from '../../src/journal/Journal.js';
@@ -66,13 +67,23 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const seen: string[] = [];
   sim.on('request', (p) => seen.push(`${p.mti}/${p.stan}`));
   const reader = await readerForProfile(profile);
-  const start = () =>
-    Runtime.start({
+  // As `posterm run` does: the runtime, then its control socket over the RuntimeApi.
+  const start = async () => {
+    const log = createLogger('test', { destination: logFile, level: 'debug' });
+    const rt = await Runtime.start({
       profile: parseProfile(raw, dir),
       readerPath: reader.path,
-      log: createLogger('test', { destination: logFile, level: 'debug' }),
+      log,
       link: { backoff: { initialMs: 50, maxMs: 500 } },
     });
+    try {
+      await serveRuntime(rt, log);
+    } catch (e) {
+      await rt.stop();
+      throw e;
+    }
+    return rt;
+  };
   const world: World = {
     dir,
     sim,

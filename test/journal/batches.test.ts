@@ -164,7 +164,8 @@ describe('migration 3', () => {
     // the same file as version 1 had it: no batch state at all
     const old = new Database(path);
     old.exec(`DROP TABLE batch_cards; DROP TABLE batches; DROP INDEX txns_original;
-      DELETE FROM counters WHERE name IN ('host_batch', 'offline_code');`);
+      DELETE FROM counters WHERE name IN ('host_batch', 'offline_code', 'run');
+      DROP INDEX txns_till_id; ALTER TABLE txns DROP COLUMN till_id; ALTER TABLE txns DROP COLUMN result_json;`);
     old.pragma('user_version = 1');
     old.close();
     expect(MIGRATIONS.map((m) => m.version)).toContain(3);
