@@ -11,7 +11,8 @@
  * - int64/uint64 ↔ number (money and counters stay below 2^53);
  * - presence: a field marked `optional` (or in a oneof) is absent in TypeScript when absent on the
  *   wire, or null for the few TypeScript fields typed `| null` (NULL_WHEN_ABSENT); any other
- *   field is always there (its default when not sent).
+ *   field is always there (its default when not sent), except empty lists TypeScript has as
+ *   optional (ABSENT_WHEN_EMPTY).
  */
 import protobuf from 'protobufjs';
 import { CONTROL_PROTO } from './controlProtoText.js';
@@ -32,6 +33,9 @@ root.resolveAll();
 export const EnvelopeType = root.lookupType('posterm.v1.Envelope');
 
 type Plain = Record<string, unknown>;
+
+/** Repeated fields optional in TypeScript: absent when empty. */
+const ABSENT_WHEN_EMPTY = new Set(['SettlementResult.earlier']);
 
 /** TypeScript fields typed `| null`: null when absent on the wire. */
 const NULL_WHEN_ABSENT = new Set([
@@ -105,7 +109,9 @@ export function fromWire(type: protobuf.Type, msg: Plain): Plain {
       return isLong(d) ? d.toNumber() : d;
     };
     const v = msg[f.name];
-    out[f.name] = f.repeated ? ((v as unknown[] | undefined) ?? []).map(one) : one(v);
+    if (!f.repeated) out[f.name] = one(v);
+    else if ((v as unknown[] | undefined)?.length || !ABSENT_WHEN_EMPTY.has(key))
+      out[f.name] = ((v as unknown[] | undefined) ?? []).map(one);
   }
   for (const o of type.oneofsArray) {
     if (o.name.startsWith('_')) continue; // proto3 `optional`
