@@ -159,12 +159,20 @@ export class PostermClient {
       socket.once('close', () =>
         fail(new PosError('CONTROL_CLOSED', 'the runtime closed the connection before its hello')),
       );
+      socket.once('end', () =>
+        fail(
+          framer.end()
+            ? new PosError('CONTROL_BAD_RESPONSE', 'the socket does not speak posterm.v1 (no hello)')
+            : new PosError('CONTROL_CLOSED', 'the runtime closed the connection before its hello'),
+        ),
+      );
       const onData = (chunk: Buffer) => {
         const items = framer.push(chunk);
         if (items.length === 0) return;
         socket.off('data', onData);
         socket.removeAllListeners('close');
         socket.removeAllListeners('error');
+        socket.removeAllListeners('end');
         socket.on('error', () => socket.destroy());
         const [first, ...rest] = items;
         const d = first.kind === 'frame' ? decodeEnvelope(first.bytes) : undefined;

@@ -183,6 +183,7 @@ class Connection {
         this.log.warn({ bytes: item.bytes, limit: this.srv.maxFrameBytes }, 'control frame too large');
         // Frames before the bad length are still answered; nothing after it can be read.
         this.stopReading(
+          false,
           new PosError(
             'CONTROL_FRAME_TOO_LARGE',
             `frame of ${item.bytes} bytes over the limit of ${this.srv.maxFrameBytes}; closing`,
@@ -203,11 +204,14 @@ class Connection {
     this.flow();
   }
 
-  /** Error `err` (when given), then take no more input; the connection ends once answers are out. */
-  private stopReading(err: PosError | null, id: EnvelopeId): void {
-    if (err) this.sendError(id, err);
+  /**
+   * Error `err`, then take no more input (with `dropBacklog`, not even frames already read); the
+   * connection ends once the answers are out.
+   */
+  private stopReading(dropBacklog: boolean, err: PosError, id: EnvelopeId): void {
+    this.sendError(id, err);
     this.ended = true;
-    this.backlog.length = 0;
+    if (dropBacklog) this.backlog.length = 0;
     this.socket.pause();
     this.flow();
   }
@@ -295,6 +299,7 @@ class Connection {
     }
     this.log.info({ apiMajor: h.apiMajor }, 'control client speaks another API version; closing');
     this.stopReading(
+      true,
       new PosError(
         'CONTROL_VERSION_MISMATCH',
         `client speaks API ${String(h.apiMajor)}.x, this server ${API_MAJOR}.${API_MINOR}`,

@@ -141,3 +141,14 @@ export function nextServerSideClose(server: ProtoControlServer): Promise<void> {
   const net = (server as unknown as { server: Server }).server;
   return new Promise((resolve) => net.once('connection', (s: Socket) => s.once('close', () => resolve())));
 }
+
+/** Resolves when the server side of the next connection has seen the client's end (or reset). */
+export function nextServerSideEnd(server: ProtoControlServer): Promise<void> {
+  const net = (server as unknown as { server: Server }).server;
+  return new Promise((resolve) =>
+    net.once('connection', (s: Socket) => {
+      s.once('end', () => resolve());
+      s.once('close', () => resolve());
+    }),
+  );
+}
