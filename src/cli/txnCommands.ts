@@ -1,11 +1,13 @@
-/** `posterm sale|void|refund|inquiry|queue`: talk to a running `posterm run` over its control socket. */
+/**
+ * `posterm sale|void|refund|inquiry|queue|settle|status`: clients of a running `posterm run`
+ * through its control API (PostermClient, protobuf over the profile's control socket).
+ */
 import { parseArgs } from 'node:util';
-import { callRuntime } from '../control/ControlClient.js';
+import { PostermClient } from '../control/PostermClient.js';
 import { PosError } from '../errors.js';
 import { loadProfile } from '../profile/loadProfile.js';
-import { type RuntimeStatus, statusIsHealthy } from '../runtime/runtimeStatus.js';
-import type { SettlementResult } from '../settlement/settleBatch.js';
-import { formatAmount, parseAmount, type TxnResult } from '../txn/types.js';
+import { statusIsHealthy } from '../runtime/runtimeStatus.js';
+import { formatAmount, parseAmount, type SaleMode, type TxnResult } from '../txn/types.js';
 import { type CliCommand, type CliIo, ExitCode } from './command.js';
 import { formatResult, formatStatus } from './format.js';
 
@@ -55,48 +57,79 @@ function parse(argv: string[], extra: Flags = {}) {
   }
 }
 
-async function runTxn(io: CliIo, json: boolean, call: Promise<TxnResult>): Promise<number> {
-  const r = await call;
+/** One connection for one command; closed whatever happens. */
+async function withClient<T>(socket: string, fn: (c: PostermClient) => Promise<T>): Promise<T> {
+  const c = await PostermClient.connect(socket, { software: 'posterm-cli' });
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}
+
+const TILL_ID = { 'till-id': { type: 'string' } } as const;
+
+function tillIdOf(values: Record<string, unknown>): { tillId?: string } {
+  const id = values['till-id'];
+  return typeof id === 'string' ? { tillId: id } : {};
+}
+
+async function runTxn(
+  io: CliIo,
+  json: boolean,
+  socket: string,
+  call: (c: PostermClient) => Promise<TxnResult>,
+): Promise<number> {
+  const r = await withClient(socket, call);
   io.stdout.write(`${json ? JSON.stringify(r) : formatResult(r)}\n`);
   return r.outcome === 'approved' ? ExitCode.Ok : ExitCode.Failed;
 }
 
 export const sale: CliCommand = {
   summary: 'a purchase through the running runtime',
-  usage: `posterm sale AMOUNT [--online-only | --offline] [--profile NAME|FILE] [--socket PATH] [--json]
+  usage: `posterm sale AMOUNT [--online-only | --offline] [--till-id ID] [--profile NAME|FILE] [--socket PATH] [--json]
   AMOUNT in yuan (12.34). --online-only never approves offline; --offline approves on the
-  terminal within the profile's offline limits (the advice is forwarded later).`,
+  terminal within the profile's offline limits (the advice is forwarded later). --till-id makes
+  the request idempotent: the same id again returns the first result, never a second charge.`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       'online-only': { type: 'boolean', default: false },
       offline: { type: 'boolean', default: false },
+      ...TILL_ID,
     });
-    const mode = values.offline ? 'force-offline' : values['online-only'] ? 'require-online' : undefined;
+    const mode: SaleMode | undefined = values.offline
+      ? 'force-offline'
+      : values['online-only']
+        ? 'require-online'
+        : undefined;
     const amountMinor = amountArg(positionals[0]);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'sale', { amountMinor, mode }));
+    const req = { amountMinor, ...(mode ? { mode } : {}), ...tillIdOf(values) };
+    return runTxn(io, values.json, socketOf(values), (c) => c.sale(req));
   },
 };
 
 export const voidCmd: CliCommand = {
   summary: 'void a purchase of the open batch by its RRN',
-  usage: 'posterm void RRN [--profile NAME|FILE] [--socket PATH] [--json]',
+  usage: 'posterm void RRN [--till-id ID] [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parse(argv);
+    const { values, positionals } = parse(argv, TILL_ID);
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'void', { rrn }));
+    return runTxn(io, values.json, socketOf(values), (c) => c.void({ rrn, ...tillIdOf(values) }));
   },
 };
 
 export const refund: CliCommand = {
   summary: 'refund (part of) a purchase by its RRN',
-  usage: 'posterm refund RRN AMOUNT [--profile NAME|FILE] [--socket PATH] [--json]',
+  usage: 'posterm refund RRN AMOUNT [--till-id ID] [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
-    const { values, positionals } = parse(argv);
+    const { values, positionals } = parse(argv, TILL_ID);
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
     const amountMinor = amountArg(positionals[1]);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'refund', { rrn, amountMinor }));
+    return runTxn(io, values.json, socketOf(values), (c) =>
+      c.refund({ rrn, amountMinor, ...tillIdOf(values) }),
+    );
   },
 };
 
@@ -105,23 +138,9 @@ export const inquiry: CliCommand = {
   usage: 'posterm inquiry [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
     const { values } = parse(argv);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'inquiry'));
+    return runTxn(io, values.json, socketOf(values), (c) => c.inquiry());
   },
 };
-
-interface QueueRow {
-  type: 'reversal' | 'advice';
-  id: number;
-  state: string;
-  stan: string;
-  amountMinor: number;
-  maskedPan: string | null;
-  ageS: number;
-  attempts: number;
-  lastResult: string | null;
-  reason?: string;
-  overLimit?: boolean;
-}
 
 export const queue: CliCommand = {
   summary: 'store-and-forward queue: list, forward',
@@ -133,7 +152,7 @@ posterm queue forward [--json]        forward everything now (reversals first, t
     const sub = positionals[0] ?? 'list';
     const socket = socketOf(values);
     if (sub === 'forward') {
-      const r = await callRuntime<Record<string, unknown>>(socket, 'queue.forward');
+      const r = await withClient(socket, (c) => c.queueForward());
       io.stdout.write(
         `${
           values.json
@@ -146,7 +165,7 @@ posterm queue forward [--json]        forward everything now (reversals first, t
       return r.remaining === 0 ? ExitCode.Ok : ExitCode.Failed;
     }
     if (sub !== 'list') throw new PosError('CLI_USAGE', `unknown queue command '${sub}'`);
-    const rows = await callRuntime<QueueRow[]>(socket, 'queue.list', { all: values.all });
+    const rows = await withClient(socket, (c) => c.queueList({ all: values.all === true }));
     if (values.json) {
       io.stdout.write(`${JSON.stringify(rows)}\n`);
       return ExitCode.Ok;
@@ -177,7 +196,7 @@ export const settle: CliCommand = {
   upload resumes on the next settle.`,
   async run(argv, io) {
     const { values } = parse(argv);
-    const r = await callRuntime<SettlementResult>(socketOf(values), 'settle');
+    const r = await withClient(socketOf(values), (c) => c.settle());
     if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
     else {
       const t = r.totals;
@@ -202,7 +221,7 @@ export const status: CliCommand = {
   usage: 'posterm status [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
     const { values } = parse(argv);
-    const s = await callRuntime<RuntimeStatus>(socketOf(values), 'status');
+    const s = await withClient(socketOf(values), (c) => c.status());
     io.stdout.write(values.json ? `${JSON.stringify(s)}\n` : formatStatus(s));
     return statusIsHealthy(s) ? ExitCode.Ok : ExitCode.Failed;
   },
