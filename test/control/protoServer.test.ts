@@ -152,16 +152,20 @@ describe('half-close and clients that go away', () => {
   it('answers every request read after the client half-closes, then ends', async () => {
     const { api, path } = await startFake();
     let release!: () => void;
+    let started!: () => void;
+    const inSale = new Promise<void>((r) => {
+      started = r;
+    });
     api.saleImpl = (req) =>
       new Promise((resolve) => {
         release = () => resolve({ ...APPROVED, amountMinor: req.amountMinor });
+        started();
       });
     const s = await connected(path);
     const r = reader(s);
     const ended = new Promise((resolve) => s.once('end', resolve));
     s.write(request(1, 'sale', { amountMinor: 77 }));
-    await r.next(1); // hello
-    while (api.calls.length === 0) await new Promise((res) => setImmediate(res));
+    await inSale;
     s.end(request(2, 'status'));
     await r.next(2);
     expect(r.seen[1]).toMatchObject({ id: 2, body: 'response' });
