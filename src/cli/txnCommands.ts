@@ -1,21 +1,14 @@
 /**
- * `posterm sale|void|refund|inquiry|txn-status|queue|settle|status`: talk to a running
- * `posterm run` over its control socket. Replies are RuntimeApi's types (re-declared nowhere).
+ * `posterm sale|void|refund|inquiry|txn-status|queue|settle|status`: clients of a running `posterm run`
+ * through its control API (PostermClient, protobuf over the profile's control socket).
  */
 import { parseArgs } from 'node:util';
-import { callRuntime } from '../control/ControlClient.js';
+import { PostermClient } from '../control/PostermClient.js';
 import { PosError } from '../errors.js';
 import { formatAmount } from '../money.js';
 import { loadProfile } from '../profile/loadProfile.js';
-import type {
-  ForwardReport,
-  QueueRow,
-  RuntimeStatus,
-  SettlementResult,
-  TransactionStatusResponse,
-  TxnResult,
-} from '../runtime/RuntimeApi.js';
 import { statusIsHealthy } from '../runtime/runtimeStatus.js';
+import type { SaleMode, TxnResult } from '../txn/types.js';
 import { amountArg, type CliCommand, type CliIo, ExitCode } from './command.js';
 import { formatResult, formatStatus } from './format.js';
 
@@ -58,16 +51,30 @@ function parse(argv: string[], extra: Flags = {}) {
   }
 }
 
-const TILL_ID = { 'till-id': { type: 'string' } } as const;
-
-/** --till-id as given (the runtime checks it: TXN_BAD_TILL_ID). */
-function tillIdOf(values: Record<string, string | boolean | undefined>): string | undefined {
-  const v = values['till-id'];
-  return typeof v === 'string' ? v : undefined;
+/** One connection for one command; closed whatever happens. */
+async function withClient<T>(socket: string, fn: (c: PostermClient) => Promise<T>): Promise<T> {
+  const c = await PostermClient.connect(socket, { software: 'posterm-cli' });
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
 }
 
-async function runTxn(io: CliIo, json: boolean, call: Promise<TxnResult>): Promise<number> {
-  const r = await call;
+const TILL_ID = { 'till-id': { type: 'string' } } as const;
+
+function tillIdOf(values: Record<string, unknown>): { tillId?: string } {
+  const id = values['till-id'];
+  return typeof id === 'string' ? { tillId: id } : {};
+}
+
+async function runTxn(
+  io: CliIo,
+  json: boolean,
+  socket: string,
+  call: (c: PostermClient) => Promise<TxnResult>,
+): Promise<number> {
+  const r = await withClient(socket, call);
   io.stdout.write(`${json ? JSON.stringify(r) : formatResult(r)}\n`);
   return r.outcome === 'approved' ? ExitCode.Ok : ExitCode.Failed;
 }
@@ -76,19 +83,22 @@ export const sale: CliCommand = {
   summary: 'a purchase through the running runtime',
   usage: `posterm sale AMOUNT [--online-only | --offline] [--till-id ID] [--profile NAME|FILE] [--socket PATH] [--json]
   AMOUNT in yuan (12.34). --online-only never approves offline; --offline approves on the
-  terminal within the profile's offline limits (the advice is forwarded later).
-  --till-id ID: the request's own id (1..64 of A-Z a-z 0-9 . _ : -): the same id again gives
-  the first answer and never charges twice; see 'posterm txn-status'.`,
+  terminal within the profile's offline limits (the advice is forwarded later). --till-id makes
+  the request idempotent: the same id again returns the first result, never a second charge.`,
   async run(argv, io) {
     const { values, positionals } = parse(argv, {
       'online-only': { type: 'boolean', default: false },
       offline: { type: 'boolean', default: false },
       ...TILL_ID,
     });
-    const mode = values.offline ? 'force-offline' : values['online-only'] ? 'require-online' : undefined;
+    const mode: SaleMode | undefined = values.offline
+      ? 'force-offline'
+      : values['online-only']
+        ? 'require-online'
+        : undefined;
     const amountMinor = amountArg(positionals[0]);
-    const tillId = tillIdOf(values);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'sale', { amountMinor, mode, tillId }));
+    const req = { amountMinor, ...(mode ? { mode } : {}), ...tillIdOf(values) };
+    return runTxn(io, values.json, socketOf(values), (c) => c.sale(req));
   },
 };
 
@@ -99,7 +109,7 @@ export const voidCmd: CliCommand = {
     const { values, positionals } = parse(argv, TILL_ID);
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'void', { rrn, tillId: tillIdOf(values) }));
+    return runTxn(io, values.json, socketOf(values), (c) => c.void({ rrn, ...tillIdOf(values) }));
   },
 };
 
@@ -111,8 +121,9 @@ export const refund: CliCommand = {
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
     const amountMinor = amountArg(positionals[1]);
-    const tillId = tillIdOf(values);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'refund', { rrn, amountMinor, tillId }));
+    return runTxn(io, values.json, socketOf(values), (c) =>
+      c.refund({ rrn, amountMinor, ...tillIdOf(values) }),
+    );
   },
 };
 
@@ -124,7 +135,7 @@ export const txnStatus: CliCommand = {
     const { values, positionals } = parse(argv);
     const tillId = positionals[0];
     if (!tillId) throw new PosError('CLI_USAGE', 'TILLID is required');
-    const r = await callRuntime<TransactionStatusResponse>(socketOf(values), 'transactionStatus', { tillId });
+    const r = await withClient(socketOf(values), (c) => c.transactionStatus({ tillId }));
     if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
     else if (r.state === 'done' && r.result) io.stdout.write(`${tillId}: done\n${formatResult(r.result)}\n`);
     else
@@ -142,7 +153,7 @@ export const inquiry: CliCommand = {
   usage: 'posterm inquiry [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
     const { values } = parse(argv);
-    return runTxn(io, values.json, callRuntime(socketOf(values), 'inquiry'));
+    return runTxn(io, values.json, socketOf(values), (c) => c.inquiry());
   },
 };
 
@@ -156,7 +167,7 @@ posterm queue forward [--json]        forward everything now (reversals first, t
     const sub = positionals[0] ?? 'list';
     const socket = socketOf(values);
     if (sub === 'forward') {
-      const r = await callRuntime<ForwardReport>(socket, 'queue.forward');
+      const r = await withClient(socket, (c) => c.queueForward());
       io.stdout.write(
         `${
           values.json
@@ -169,7 +180,7 @@ posterm queue forward [--json]        forward everything now (reversals first, t
       return r.remaining === 0 ? ExitCode.Ok : ExitCode.Failed;
     }
     if (sub !== 'list') throw new PosError('CLI_USAGE', `unknown queue command '${sub}'`);
-    const rows = await callRuntime<QueueRow[]>(socket, 'queue.list', { all: values.all });
+    const rows = await withClient(socket, (c) => c.queueList({ all: values.all === true }));
     if (values.json) {
       io.stdout.write(`${JSON.stringify(rows)}\n`);
       return ExitCode.Ok;
@@ -200,7 +211,7 @@ export const settle: CliCommand = {
   upload resumes on the next settle.`,
   async run(argv, io) {
     const { values } = parse(argv);
-    const r = await callRuntime<SettlementResult>(socketOf(values), 'settle');
+    const r = await withClient(socketOf(values), (c) => c.settle());
     if (values.json) io.stdout.write(`${JSON.stringify(r)}\n`);
     else {
       const t = r.totals;
@@ -225,7 +236,7 @@ export const status: CliCommand = {
   usage: 'posterm status [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
     const { values } = parse(argv);
-    const s = await callRuntime<RuntimeStatus>(socketOf(values), 'status');
+    const s = await withClient(socketOf(values), (c) => c.status());
     io.stdout.write(values.json ? `${JSON.stringify(s)}\n` : formatStatus(s));
     return statusIsHealthy(s) ? ExitCode.Ok : ExitCode.Failed;
   },

@@ -26,66 +26,27 @@
  * with a live server (CONTROL_SOCKET_IN_USE). The socket file gets mode 0o660 and, with
  * `listen(path, { group })`, that group: the till's user joins the group to connect.
  */
-import { chmodSync, chownSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { dirname } from 'node:path';
+import type { Server, Socket } from 'node:net';
 import { isPosError, PosError } from '../errors.js';
 import type { Logger } from '../log.js';
 import { maskPansInText } from '../mask.js';
 import { type FramedItem, LineFramer } from './LineFramer.js';
+import { type ControlListenOptions, errnoOf, listenUnixSocket } from './listenUnixSocket.js';
 import { type ControlId, echo, parseControlRequest } from './parseControlRequest.js';
-import { prepareSocketPath, socketDirError } from './prepareSocketPath.js';
-import { resolveGroupId } from './resolveGroupId.js';
+
+export { type ControlListenOptions, controlListenError, SOCKET_MODE } from './listenUnixSocket.js';
 
 export type ControlHandler = (params: Record<string, unknown>) => Promise<unknown>;
-
-export interface ControlListenOptions {
-  /**
-   * Group that owns the socket file: a name (looked up in /etc/group) or a numeric gid. The
-   * runtime's user must be a member (or root). Default: the runtime's own group.
-   */
-  group?: string | number;
-}
 
 /** Longest request line in bytes (without its newline). */
 export const MAX_LINE = 64 * 1024;
 
-/** Mode of the socket file: owner and group may connect, nobody else. */
-export const SOCKET_MODE = 0o660;
-
 /** Stop reading a connection while this much of its answers is still unsent. */
 const WRITE_HIGH_WATER = 1024 * 1024;
-
-const KEY = 'control.socket';
-
-function errnoOf(e: unknown): string {
-  return (e as NodeJS.ErrnoException)?.code ?? 'unknown';
-}
 
 function isBlank(b: Buffer): boolean {
   for (const c of b) if (c !== 0x20 && c !== 0x09 && c !== 0x0d) return false;
   return true;
-}
-
-/** A listen() failure as a coded error naming the path and errno (exported for tests). */
-export function controlListenError(path: string, e: unknown): PosError {
-  const errno = errnoOf(e);
-  if (errno === 'EADDRINUSE') {
-    return new PosError(
-      'CONTROL_SOCKET_IN_USE',
-      `another process bound ${path} (EADDRINUSE)`,
-      { key: KEY, path, errno },
-      { cause: e },
-    );
-  }
-  if (['EACCES', 'EPERM', 'ENOTDIR', 'ENOENT', 'EROFS'].includes(errno))
-    return socketDirError(dirname(path), path, errno, e);
-  return new PosError(
-    'CONTROL_SOCKET_LISTEN',
-    `cannot listen on ${path} (${errno})`,
-    { key: KEY, path, errno },
-    { cause: e },
-  );
 }
 
 /** What a reply is about, for the log line when it cannot be delivered (never params). */
@@ -108,45 +69,7 @@ export class ControlServer {
   }
 
   async listen(path: string, opts: ControlListenOptions = {}): Promise<void> {
-    const gid = opts.group === undefined ? undefined : resolveGroupId(opts.group);
-    await prepareSocketPath(path);
-    const server = createServer({ allowHalfOpen: true }, (s) => this.accept(s));
-    await new Promise<void>((resolve, reject) => {
-      const onError = (e: unknown) => reject(controlListenError(path, e));
-      server.once('error', onError);
-      try {
-        server.listen(path, () => {
-          server.off('error', onError);
-          resolve();
-        });
-      } catch (e) {
-        reject(controlListenError(path, e));
-      }
-    });
-    server.on('error', (e) => this.log.error({ errno: errnoOf(e), path }, 'control server error'));
-    this.server = server;
-    try {
-      if (gid !== undefined) chownSync(path, -1, gid);
-    } catch (e) {
-      await this.close();
-      throw new PosError(
-        'CONTROL_SOCKET_GROUP',
-        `cannot give ${path} to group ${String(opts.group)} (${errnoOf(e)}): the runtime's user must be a member`,
-        { key: 'control.group', path, group: opts.group, errno: errnoOf(e) },
-        { cause: e },
-      );
-    }
-    try {
-      chmodSync(path, SOCKET_MODE);
-    } catch (e) {
-      await this.close();
-      throw new PosError(
-        'CONTROL_SOCKET_PATH',
-        `cannot set the mode of ${path} (${errnoOf(e)})`,
-        { key: KEY, path, errno: errnoOf(e) },
-        { cause: e },
-      );
-    }
+    this.server = await listenUnixSocket(path, opts, (s) => this.accept(s), this.log);
   }
 
   async close(): Promise<void> {

@@ -1093,6 +1093,38 @@ export const ERROR_CODES = {
       zh: '检查配置中的套接字路径及目录权限,查看日志中的原因',
     },
   },
+  CONTROL_VERSION_MISMATCH: {
+    en: 'the till app and the runtime speak different major versions of the control API',
+    zh: '收银程序与终端程序的控制接口主版本不一致',
+    action: {
+      en: 'update the till app or posterm so both use the same API major version (see docs/control-api.md)',
+      zh: '升级收银程序或 posterm,使双方接口主版本一致(见 docs/control-api.md)',
+    },
+  },
+  CONTROL_FRAME_TOO_LARGE: {
+    en: 'a control message is larger than the frame limit: the connection is closed',
+    zh: '控制消息超过帧长度上限,连接已关闭',
+    action: {
+      en: 'fix the till app: it sent a frame over max_frame_bytes (told in Hello) or bytes that are not protobuf frames',
+      zh: '请修改收银程序:所发帧超过 Hello 中的 max_frame_bytes,或发送的不是 protobuf 帧',
+    },
+  },
+  CONTROL_UNKNOWN_REQUEST: {
+    en: 'the request type is not one this runtime knows (a newer till app?)',
+    zh: '终端程序不认识该请求类型(收银程序版本较新?)',
+    action: {
+      en: 'update posterm, or use only the calls of the API version the runtime announces in Hello',
+      zh: '升级 posterm,或仅使用终端在 Hello 中声明的接口版本所支持的调用',
+    },
+  },
+  CONTROL_SUBSCRIBER_TOO_SLOW: {
+    en: 'the till did not read its events fast enough: the subscription was ended',
+    zh: '收银机读取事件过慢,订阅已结束',
+    action: {
+      en: 'subscribe again from the last seq received; read events promptly in the till app',
+      zh: '从最后收到的序号重新订阅;收银程序应及时读取事件',
+    },
+  },
   CONTROL_UNREACHABLE: {
     unavailable: true,
     en: 'the runtime is not reachable on its control socket',
