@@ -18,7 +18,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { callRuntime } from '../../src/control/ControlClient.js';
+import { PostermClient } from '../../src/control/PostermClient.js';
 import { startVirtualReader } from '../../src/emulator/VirtualReaderServer.js';
 import { silentLogger } from '../../src/log.js';
 import { parseProfile } from '../../src/profile/loadProfile.js';
@@ -39,21 +39,22 @@ interface BenchClient {
   status(): Promise<unknown>;
   settle(): Promise<unknown>;
   sale(amountMinor: number): Promise<{ outcome: string; reason?: { code: string } }>;
-  close(): void;
+  close(): Promise<void>;
 }
 
-/** Today's JSON-lines client (`callRuntime`, one connection per call). */
-async function jsonLinesClient(socket: string): Promise<BenchClient> {
+/** The till's client (PostermClient): one connection kept open for every call. */
+async function protobufClient(socket: string): Promise<BenchClient> {
+  const c = await PostermClient.connect(socket, { software: 'bench:start' });
   return {
-    status: () => callRuntime(socket, 'status', {}, 10_000),
-    settle: () => callRuntime(socket, 'settle', {}, 60_000),
-    sale: (amountMinor) => callRuntime(socket, 'sale', { amountMinor }, 30_000),
-    close() {},
+    status: () => c.status({ timeoutMs: 10_000 }),
+    settle: () => c.settle({ timeoutMs: 60_000 }),
+    sale: (amountMinor) => c.sale({ amountMinor }, { timeoutMs: 30_000 }),
+    close: () => c.close(),
   };
 }
 
-/** The one line to change when the control socket speaks protobuf (PostermClient). */
-const connectClient: (socket: string) => Promise<BenchClient> = jsonLinesClient;
+/** The control client the benchmark measures. */
+const connectClient: (socket: string) => Promise<BenchClient> = protobufClient;
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 const pct = (xs: number[], p: number) => {
@@ -82,7 +83,7 @@ async function untilReady(socket: string, child: ChildProcess, t0: number): Prom
     try {
       const client = await connectClient(socket);
       await client.status();
-      client.close();
+      await client.close();
       return performance.now() - t0;
     } catch {
       await new Promise((r) => setTimeout(r, 2));
@@ -165,7 +166,7 @@ async function main(): Promise<void> {
     const socketSalesPerS = await timeSales((a) => client.sale(a));
     const rssAfter = rssKb(child.pid!);
     const socketStatus = await timeCalls(() => client.status());
-    client.close();
+    await client.close();
     await stopRuntime(child);
 
     // in-process: the same runtime code, journal, reader and simulator
@@ -197,7 +198,7 @@ async function main(): Promise<void> {
         socket_added_p99_ms: round(pct(socketStatus, 99) - pct(inProcessStatus, 99)),
         sales_per_s_socket: Math.round(socketSalesPerS),
         sales_per_s_in_process: Math.round(inProcessSalesPerS),
-        client: 'json-lines callRuntime (one connection per call)',
+        client: 'protobuf PostermClient (one connection)',
         node: process.version,
         node_args: NODE_ARGS.join(' '),
         cpus: cpus().length,

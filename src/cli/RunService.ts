@@ -10,14 +10,21 @@
  * - READY=1 once the control socket answers `status`; WATCHDOG=1 while the runtime is healthy.
  */
 import type { Logger as PinoLogger } from 'pino';
-import { callRuntime } from '../control/ControlClient.js';
+import { PostermClient } from '../control/PostermClient.js';
 import { isPosError, PosError } from '../errors.js';
 import { loadProfile } from '../profile/loadProfile.js';
 import type { Runtime } from '../runtime/Runtime.js';
 import { SystemdNotifier } from '../runtime/SystemdNotifier.js';
 
-/** One `status` round trip through the control socket (the only line that knows the client). */
-const askStatus = (socket: string) => callRuntime(socket, 'status', {}, 10_000);
+/** One `status` round trip through the control socket, as a till would make it. */
+async function askStatus(socket: string): Promise<void> {
+  const client = await PostermClient.connect(socket, { timeoutMs: 10_000, connectTimeoutMs: 10_000 });
+  try {
+    await client.status();
+  } finally {
+    await client.close();
+  }
+}
 
 export interface RunServiceOptions {
   rt: Runtime;

@@ -1,46 +1,22 @@
 /**
- * End to end: the protobuf control API over a real in-process Runtime (emulated reader and host).
- * Until Runtime implements RuntimeApi itself, a thin adapter here maps the interface onto it.
+ * End to end: the protobuf control API of a real runtime (emulated reader and host), on the
+ * profile's control socket as `posterm run` serves it (serveRuntime).
  */
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PostermClient } from '../../src/client.js';
-import { type ProtoControlServer, startControlServer } from '../../src/control/ProtoControlServer.js';
-import { silentLogger } from '../../src/log.js';
-import type { Runtime } from '../../src/runtime/Runtime.js';
-import type { QueueRow, RuntimeApi } from '../../src/runtime/RuntimeApi.js';
+import { asCarried } from '../helpers/callApi.js';
 import { startWorld, type World } from '../integration/world.js';
 
-function adapt(rt: Runtime): RuntimeApi {
-  return {
-    sale: (r) => rt.engine.sale({ amountMinor: r.amountMinor, mode: r.mode }),
-    void: (r) => rt.engine.voidSale({ rrn: r.rrn }),
-    refund: (r) => rt.engine.refund({ rrn: r.rrn, amountMinor: r.amountMinor }),
-    inquiry: () => rt.engine.inquiry(),
-    transactionStatus: async (r) => ({ tillId: r.tillId, state: 'unknown' }),
-    abort: async () => ({ outcome: 'nothing' }),
-    queueList: async (r) => rt.queue(r?.all === true) as QueueRow[],
-    queueForward: () => rt.forwarder.forwardAll(),
-    settle: () => rt.settle(),
-    status: async () => rt.status(),
-    subscribe: () => ({ close() {} }),
-  };
-}
-
 let w: World | undefined;
-let server: ProtoControlServer | undefined;
 afterEach(async () => {
-  await server?.close();
   await w?.close();
-  server = w = undefined;
+  w = undefined;
 });
 
 describe('control API over a real runtime', () => {
-  it('sale, refund, status, queue, settle through PostermClient', async () => {
+  it('sale, refund, transaction status, status, queue, settle through PostermClient', async () => {
     w = await startWorld();
-    const path = join(w.dir, 'proto.sock');
-    server = await startControlServer(adapt(w.rt), path, {}, silentLogger);
-    const c = await PostermClient.connect(path);
+    const c = await PostermClient.connect(w.profile.control.socket!);
     try {
       const sale = await c.sale({ amountMinor: 1234, tillId: 'e2e-1' });
       expect(sale).toMatchObject({
@@ -51,12 +27,26 @@ describe('control API over a real runtime', () => {
         maskedPan: '621234******0012',
       });
       expect(sale.rrn).toMatch(/^\w{12}$/);
+      // the answer is the runtime's own, field for field (timings in whole ms on the wire)
+      const kept = await w.rt.transactionStatus({ tillId: 'e2e-1' });
+      expect(sale).toEqual(asCarried(kept.result!));
+      expect(await c.transactionStatus({ tillId: 'e2e-1' })).toEqual({
+        tillId: 'e2e-1',
+        state: 'done',
+        result: sale,
+      });
       expect(await c.refund({ rrn: sale.rrn!, amountMinor: 200 })).toMatchObject({
         kind: 'refund',
         outcome: 'approved',
       });
       const status = await c.status();
       expect(status).toMatchObject({ terminalId: w.profile.terminalId, owed: { reversals: 0 } });
+      const inProcess = await w.rt.status();
+      // field for field (the free disk space may move between the two readings)
+      expect(status).toEqual({
+        ...inProcess,
+        journal: { ...inProcess.journal, freeBytes: expect.any(Number) },
+      });
       expect(await c.queueList()).toEqual([]);
       expect((await c.settle()).outcome).toMatch(/^(balanced|uploaded)$/);
     } finally {

@@ -7,14 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callRuntime } from '../../src/control/ControlClient.js';
 import { type HostSim, startHostSim } from '../../src/emulator/hostSim.js';
 import { Journal } from '../../src/journal/Journal.js';
 import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
 import { parseProfile, profileTmk } from '../../src/profile/loadProfile.js';
 import { CRASH_POINTS_ENV, type CrashPointName } from '../../src/txn/crashPoints.js';
 import type { ForwardReport } from '../../src/txn/Forwarder.js';
-import type { TxnResult } from '../../src/txn/types.js';
+import { callApi } from '../helpers/callApi.js';
 import { RuntimeChild } from '../helpers/RuntimeChild.js';
 import { checkChaos, type SaleRecord } from './chaosCheck.js';
 import { chaosFailed, runChaos } from './chaosRun.js';
@@ -67,7 +66,7 @@ describe('chaos: one kill at a named crash point', () => {
     const amountMinor = 4321;
     const sale: SaleRecord = { n: 1, amountMinor, mode, outcome: 'died' };
     try {
-      const r = await callRuntime<TxnResult>(socket, 'sale', { amountMinor, mode }, 20_000);
+      const r = await callApi(socket, (c) => c.sale({ amountMinor, mode }), 20_000);
       Object.assign(sale, { outcome: `approved-${r.approval}`, stan: r.stan, batch: r.batch, rrn: r.rrn });
     } catch {
       // killed before it answered
@@ -79,7 +78,7 @@ describe('chaos: one kill at a named crash point', () => {
     child = await RuntimeChild.start({ profileFile, logFile, env: { [CRASH_POINTS_ENV]: '' } });
     let report: ForwardReport | undefined;
     for (let i = 0; i < 50 && report?.remaining !== 0; i++) {
-      report = await callRuntime<ForwardReport>(socket, 'queue.forward', {}, 20_000);
+      report = await callApi(socket, (c) => c.queueForward(), 20_000);
     }
     expect(report?.remaining).toBe(0);
     expect((await child.stop()).code).toBe(0);

@@ -7,31 +7,71 @@
 import { lstatSync } from 'node:fs';
 import { connect } from 'node:net';
 import { ExitCode } from '../../src/cli/command.js';
-import { callRuntime } from '../../src/control/ControlClient.js';
+import { DelimitedFramer } from '../../src/control/DelimitedFramer.js';
+import {
+  API_MAJOR,
+  decodeEnvelope,
+  encodeEnvelope,
+  fromWire,
+  MAX_FRAME_BYTES,
+  typeOf,
+} from '../../src/control/protoCodec.js';
+import type { SaleCall } from '../../src/runtime/RuntimeApi.js';
 import { CRASH_POINTS_ENV } from '../../src/txn/crashPoints.js';
+import { callApi } from '../helpers/callApi.js';
 import { RuntimeChild, RuntimeChildDied } from '../helpers/RuntimeChild.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Writes one request line and goes away after delayMs without reading: destroys the socket, or
- * first half-closes it (end) and destroys it a moment later. 'unreachable' when it could not
- * connect (nothing was sent).
+ * The amount of the sale the garbage hides behind a bad length, a version mismatch or a cut: it
+ * must never run. The run's end check finds any transaction or charge of an amount no sale of
+ * the stream asked for (this one included).
+ */
+export const SMUGGLED_MINOR = 9_876_500;
+
+const bytesOf = (u: Uint8Array) => Buffer.from(u);
+const hello = (apiMajor: number, id = 0) =>
+  bytesOf(
+    encodeEnvelope(id, 'hello', { apiMajor, apiMinor: 0, software: 'chaos till', maxFrameBytes: 1024 }),
+  );
+const request = (id: number, call: string, params: Record<string, unknown> = {}) =>
+  bytesOf(encodeEnvelope(id, 'request', { [call]: params }));
+
+/** A varint length prefix. */
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  let v = n;
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
+
+const frame = (body: Buffer | number[]) => Buffer.concat([varint(body.length), Buffer.from(body)]);
+
+/**
+ * Writes the hello and one encoded sale request (as a till does) and goes away after delayMs
+ * without reading: destroys the socket, or first half-closes it (end) and destroys it a moment
+ * later. 'unreachable' when it could not connect (nothing was sent).
  */
 export function vanishingRequest(
   socket: string,
-  request: object,
+  id: number,
+  sale: SaleCall,
   delayMs: number,
   halfClose: boolean,
 ): Promise<'sent' | 'unreachable'> {
   return new Promise((resolve) => {
-    const s = connect(socket);
+    const s = connect({ path: socket, allowHalfOpen: true });
     s.on('error', () => {
       s.destroy();
       resolve('unreachable');
     });
     s.on('connect', () => {
-      s.write(`${JSON.stringify(request)}\n`);
+      s.write(Buffer.concat([hello(API_MAJOR), request(id, 'sale', { ...sale })]));
       setTimeout(() => {
         if (halfClose) s.end();
         setTimeout(() => s.destroy(), halfClose ? 10 : 0);
@@ -41,50 +81,112 @@ export function vanishingRequest(
   });
 }
 
-/** Kinds of garbage, each a function of the run's random source (never a valid sale). */
+const REQUEST = typeOf('Envelope', 'request');
+
+/** Whether the server would run a call for these bytes (a frame that decodes to a request with a call). */
+export function runsACall(bytes: Buffer): boolean {
+  const framer = new DelimitedFramer(MAX_FRAME_BYTES);
+  for (const item of framer.push(bytes)) {
+    if (item.kind !== 'frame') return false; // nothing after a bad length is read
+    const d = decodeEnvelope(item.bytes);
+    if (!d.ok || d.env.body !== 'request') continue;
+    if (fromWire(REQUEST, d.env.message.request as Record<string, unknown>).call) return true;
+  }
+  return false;
+}
+
+const smuggled = (id: number) =>
+  request(id, 'sale', { amountMinor: SMUGGLED_MINOR, tillId: `smuggled-${id}` });
+
+/** Kinds of garbage, each a function of the run's random source (never a call that runs a sale). */
 const GARBAGE: ((rnd: () => number) => { bytes: Buffer; note: string })[] = [
-  (rnd) => ({
-    bytes: Buffer.concat([
-      Buffer.from(Array.from({ length: 1 + Math.floor(rnd() * 2000) }, () => Math.floor(rnd() * 256))),
-      Buffer.from('\n'),
-    ]),
-    note: 'random bytes',
-  }),
-  () => ({ bytes: Buffer.from('null\n[]\n42\n"sale"\ntrue\n'), note: 'JSON that is not an object' }),
-  (rnd) => ({
-    bytes: Buffer.from(
-      `${'x'.repeat(64 * 1024 + Math.floor(rnd() * 100_000))}\n{"id":1,"method":"status"}\n`,
-    ),
-    note: 'huge line',
-  }),
-  () => ({ bytes: Buffer.from('y'.repeat(200_000)), note: 'huge line, no newline' }),
   (rnd) => {
-    const whole = '{"id":1,"method":"status","params":{"verbose":true}}';
-    return {
-      bytes: Buffer.from(whole.slice(0, 1 + Math.floor(rnd() * (whole.length - 2)))),
-      note: 'half JSON',
-    };
+    // Random bytes, drawn again in the (unlikely) case they decode to a request that would run.
+    for (;;) {
+      const bytes = Buffer.from(
+        Array.from({ length: 1 + Math.floor(rnd() * 2000) }, () => Math.floor(rnd() * 256)),
+      );
+      if (!runsACall(bytes)) return { bytes, note: 'random bytes' };
+    }
   },
-  () => ({
-    bytes: Buffer.from(
-      ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'sale.', 'SALE', '']
-        .map((m, i) => `{"id":${i},"method":${JSON.stringify(m)},"params":{}}\n`)
-        .join(''),
-    ),
-    note: 'unknown methods',
-  }),
-  () => ({
-    bytes: Buffer.from('{"id":1,"method":"sale","params":null}\n{"id":2,"method":"sale","params":[500]}\n'),
-    note: 'sale with bad params',
-  }),
-  () => ({ bytes: Buffer.from([0xc3, 0x28, 0xff, 0xfe, 0xed, 0xa0, 0x80, 0x0a]), note: 'not UTF-8' }),
+  (rnd) => {
+    // Random frames: a correct length prefix around random bytes, several in a row.
+    for (;;) {
+      const bytes = Buffer.concat(
+        Array.from({ length: 1 + Math.floor(rnd() * 5) }, () =>
+          frame(Array.from({ length: Math.floor(rnd() * 200) }, () => Math.floor(rnd() * 256))),
+        ),
+      );
+      if (!runsACall(bytes)) return { bytes, note: 'random frames' };
+    }
+  },
   (rnd) => ({
-    bytes: Buffer.from(`${'['.repeat(1000 + Math.floor(rnd() * 60_000))}\n`),
-    note: 'deep nesting',
+    // A length over the limit with a sale hidden behind it: nothing after the length is read.
+    bytes: Buffer.concat([
+      varint(MAX_FRAME_BYTES + 1 + Math.floor(rnd() * 100_000)),
+      smuggled(1),
+      Buffer.alloc(Math.floor(rnd() * 70_000), 0x41),
+    ]),
+    note: 'over-long length prefix',
   }),
   () => ({
-    bytes: Buffer.from(`${'\r\n'.repeat(2000)}{"id":{"x":1},"method":"status"}\n`),
-    note: 'blank lines, bad id',
+    // A varint that never ends (over 10 bytes), then a sale.
+    bytes: Buffer.concat([Buffer.alloc(12, 0xff), smuggled(2)]),
+    note: 'endless varint',
+  }),
+  (rnd) => ({
+    // A status request first (answered), then the length of a 2^40-byte frame.
+    bytes: Buffer.concat([request(3, 'status'), varint(2 ** 40 + Math.floor(rnd() * 1000)), smuggled(4)]),
+    note: 'absurd length prefix',
+  }),
+  (rnd) => {
+    // A whole sale frame cut short: the connection ends before its last bytes.
+    const whole = smuggled(5);
+    return { bytes: whole.subarray(0, 1 + Math.floor(rnd() * (whole.length - 1))), note: 'truncated frame' };
+  },
+  (rnd) => ({
+    // A length announcing more than follows (within the limit), the bytes that follow are a sale.
+    bytes: Buffer.concat([varint(smuggled(6).length + 1 + Math.floor(rnd() * 1000)), smuggled(6)]),
+    note: 'short frame swallowing a sale',
+  }),
+  () => ({
+    bytes: Buffer.concat([
+      frame([0x08, 0x03, 0x1a, 0x03, 0x98, 0x06, 0x01]), // id 3, request { field 99: 1 }
+      frame([0x08, 0x04, 0x1a, 0x00]), // a request without a call
+      frame([]), // an envelope without a body
+      frame([0x08, 0x05, 0x12, 0xff, 0xff, 0xff]), // id 5, then a length past the end
+      bytesOf(encodeEnvelope(6, 'response', { status: {} })),
+      bytesOf(encodeEnvelope(7, 'event', { seq: 1, at: 'x' })),
+      bytesOf(encodeEnvelope(8, 'error', { code: 'TILL_BROKE', message: 'x' })),
+      hello(API_MAJOR, 9), // a hello that is not the first message
+    ]),
+    note: 'unknown or misplaced envelopes',
+  }),
+  () => ({
+    // Sales, refunds, voids and status queries with values the server must refuse.
+    bytes: Buffer.concat([
+      request(10, 'sale', { amountMinor: 0 }),
+      request(11, 'sale', { amountMinor: -500 }),
+      request(12, 'sale', { amountMinor: 10 ** 15 }),
+      request(13, 'sale', { amountMinor: SMUGGLED_MINOR, tillId: 'has space' }),
+      request(14, 'sale', { amountMinor: SMUGGLED_MINOR, tillId: 'x'.repeat(65) }),
+      request(15, 'refund', { rrn: '1', amountMinor: 100 }),
+      request(16, 'voidSale', { rrn: '' }),
+      request(17, 'transactionStatus', { tillId: '' }),
+      request(18, 'subscribe', { fromSeq: 2 ** 52 }),
+      request(18, 'subscribe', { fromSeq: 0 }), // the same id again
+      request(19, 'unsubscribe', { subscriptionId: 12345 }),
+    ]),
+    note: 'absurd values',
+  }),
+  () => ({
+    // Another major version first: nothing after it runs.
+    bytes: Buffer.concat([hello(API_MAJOR + 1, 20), smuggled(21)]),
+    note: 'version mismatch',
+  }),
+  (rnd) => ({
+    bytes: Buffer.alloc(1 + Math.floor(rnd() * 5000), 0x00),
+    note: 'empty frames',
   }),
 ];
 
@@ -127,7 +229,7 @@ export class GarbageWriter {
     const halfClose = this.rnd() < 0.5;
     const lingerMs = Math.floor(this.rnd() * 30);
     return new Promise((resolve) => {
-      const s = connect(this.socket);
+      const s = connect({ path: this.socket, allowHalfOpen: true });
       const guard = setTimeout(() => s.destroy(), 3000);
       s.on('error', () => s.destroy());
       s.on('close', () => {
@@ -239,7 +341,7 @@ export class SecondRuntimes {
       return;
     }
     try {
-      await callRuntime(this.socket, 'status', {}, 15_000);
+      await callApi(this.socket, (c) => c.status(), 15_000);
     } catch (e) {
       if (first.alive)
         this.problems.push(`the first runtime does not answer after the second: ${(e as Error).message}`);

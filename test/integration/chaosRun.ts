@@ -9,20 +9,22 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { callRuntime } from '../../src/control/ControlClient.js';
 import { type CutMode, FlakyProxy } from '../../src/emulator/FlakyProxy.js';
+import type { LedgerEntry } from '../../src/emulator/hostLedger.js';
 import { type HostSim, startHostSim } from '../../src/emulator/hostSim.js';
 import { DEFAULT_TEST_CARD, TEST_CARDS, testCardTrack2 } from '../../src/emulator/VirtualReaderCards.js';
 import { isPosError } from '../../src/errors.js';
 import { Journal } from '../../src/journal/Journal.js';
 import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
+import type { TxnRecord } from '../../src/journal/types.js';
 import { parseProfile, profileTmk } from '../../src/profile/loadProfile.js';
 import { seededRandom } from '../../src/txn/crashPoints.js';
 import type { ForwardReport } from '../../src/txn/Forwarder.js';
 import type { TxnResult } from '../../src/txn/types.js';
+import { callApi } from '../helpers/callApi.js';
 import { scanFilesForCardData } from '../helpers/scanForCardData.js';
 import { type ChaosCheck, checkChaos, type SaleRecord } from './chaosCheck.js';
-import { GarbageWriter, SecondRuntimes, vanishingRequest } from './chaosFaults.js';
+import { GarbageWriter, SecondRuntimes, SMUGGLED_MINOR, vanishingRequest } from './chaosFaults.js';
 import { RuntimeSupervisor } from './chaosSupervisor.js';
 import { emulatorProfileRaw, writeWorldProfile } from './world.js';
 
@@ -207,10 +209,13 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 
     const journal = Journal.open({ path: profile.journal.path, key: loadKeyFile(profile.journal.keyFile) });
     let check: ChaosCheck;
+    let unasked: string[];
     try {
+      const txns = journal.listTransactions({ limit: 100_000 });
+      unasked = unaskedFor(sales, txns, sim.ledger(profile.terminalId));
       check = checkChaos({
         sales,
-        txns: journal.listTransactions({ limit: 100_000 }),
+        txns,
         pendingReversals: journal.pendingReversals().length,
         queuedAdvices: journal.listQueue('pending').length + journal.listQueue('sent').length,
         ledger: sim.ledger(profile.terminalId),
@@ -238,7 +243,14 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
       host_requests: hostRequests,
       slowest_sale_ms: Math.max(0, ...sales.map((x) => x.ms ?? 0)),
       slow_sales: sales.filter((x) => (x.ms ?? 0) > SLOW_SALE_MS).length,
-      problems: [...sup.problems, ...seconds.problems, ...drained, ...cardHits, ...check.problems],
+      problems: [
+        ...sup.problems,
+        ...seconds.problems,
+        ...drained,
+        ...cardHits,
+        ...unasked,
+        ...check.problems,
+      ],
       duration_ms: Date.now() - t0,
       ...(opts.keepDir ? { dir } : {}),
     };
@@ -248,6 +260,23 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     await sim.close();
     if (!opts.keepDir) rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Sales nobody of the stream asked for (each sale has its own amount): a journal purchase or a
+ * host charge of another amount, e.g. the sale the garbage writer hides behind a bad frame.
+ */
+function unaskedFor(sales: SaleRecord[], txns: TxnRecord[], ledger: LedgerEntry[]): string[] {
+  const asked = new Set(sales.map((s) => s.amountMinor));
+  const out: string[] = [];
+  for (const t of txns)
+    if ((t.kind === 'purchase' || t.kind === 'offline-sale') && !asked.has(t.amountMinor))
+      out.push(`journal ${t.kind} of ${t.amountMinor} (STAN ${t.stan}) that no sale asked for`);
+  for (const e of ledger)
+    if (e.kind !== 'inquiry' && !asked.has(e.amount))
+      out.push(`host ${e.kind} of ${e.amount} (STAN ${e.stan}) that no sale asked for`);
+  if (asked.has(SMUGGLED_MINOR)) out.push(`a sale of the stream has the smuggled amount ${SMUGGLED_MINOR}`);
+  return out;
 }
 
 /** The end: network back, no faults, a clean runtime forwards everything, then stops. */
@@ -263,7 +292,7 @@ async function drain(
   await sup.start(false);
   let report: ForwardReport | undefined;
   for (let i = 0; i < 100; i++) {
-    report = await callRuntime<ForwardReport>(socket, 'queue.forward', {}, 30_000);
+    report = await callApi(socket, (c) => c.queueForward(), 30_000);
     if (report.remaining === 0) break;
     await sleep(200);
   }
@@ -375,8 +404,9 @@ class SaleStream {
     const rec: SaleRecord = { n, amountMinor, mode, outcome: 'error' };
     const t0 = Date.now();
     if (vanish) {
-      const request = { id: n, method: 'sale', params: { amountMinor, mode } };
-      if ((await vanishingRequest(this.socket, request, vanishDelay, halfClose)) === 'sent') {
+      if (
+        (await vanishingRequest(this.socket, n, { amountMinor, mode }, vanishDelay, halfClose)) === 'sent'
+      ) {
         rec.outcome = 'vanished';
         this.vanished++;
       } else {
@@ -386,7 +416,7 @@ class SaleStream {
       }
     } else
       try {
-        const r = await callRuntime<TxnResult>(this.socket, 'sale', { amountMinor, mode }, SALE_TIMEOUT_MS);
+        const r = await callApi(this.socket, (c) => c.sale({ amountMinor, mode }), SALE_TIMEOUT_MS);
         Object.assign(rec, resultRecord(r));
       } catch (e) {
         const code = isPosError(e) ? e.code : 'unknown';

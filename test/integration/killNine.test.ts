@@ -4,7 +4,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callRuntime } from '../../src/control/ControlClient.js';
+import { callApi } from '../helpers/callApi.js';
 import { expectLedgerAgrees, startWorld, until, type World } from './world.js';
 
 let w: World | undefined;
@@ -37,7 +37,7 @@ describe('kill -9 between send and answer', () => {
     });
     await until(() => ready.includes('posterm running'), 20_000, 'the runtime to start');
 
-    const pending = callRuntime(w.profile.control.socket!, 'sale', { amountMinor: 4321 }).catch((e) => e);
+    const pending = callApi(w.profile.control.socket!, (c) => c.sale({ amountMinor: 4321 })).catch((e) => e);
     await until(() => w!.seen.some((s) => s.startsWith('0200/')), 10_000, 'the purchase to reach the host');
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));

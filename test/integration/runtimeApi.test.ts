@@ -4,11 +4,11 @@
  * abort (waiting for a card; too late once sent; nothing), numbered events with replay.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { callRuntime } from '../../src/control/ControlClient.js';
 import { isPosError } from '../../src/errors.js';
 import { NeoCommand } from '../../src/reader/NeoFrame.js';
 import type { Runtime } from '../../src/runtime/Runtime.js';
 import type { RuntimeEvent } from '../../src/runtime/RuntimeApi.js';
+import { asCarried, callApi } from '../helpers/callApi.js';
 import { RuntimeChild } from '../helpers/RuntimeChild.js';
 import { expectLedgerAgrees, startWorld, until, type World } from './world.js';
 
@@ -65,12 +65,11 @@ describe('idempotency by tillId', () => {
     expect(again).toEqual(first);
     expect(purchases(w)).toHaveLength(1);
     expect(w.sim.ledger(w.profile.terminalId)).toHaveLength(1);
-    // over the control socket too (JSON-lines methods pass tillId through)
-    const viaSocket = await callRuntime(w.profile.control.socket!, 'sale', {
-      amountMinor: 1250,
-      tillId: 'till-1:0001',
-    });
-    expect(viaSocket).toEqual(first);
+    // over the control socket too (the protobuf API passes tillId through)
+    const viaSocket = await callApi(w.profile.control.socket!, (c) =>
+      c.sale({ amountMinor: 1250, tillId: 'till-1:0001' }),
+    );
+    expect(viaSocket).toEqual(asCarried(first));
     expect(await refusal(w.rt.sale({ amountMinor: 999, tillId: 'till-1:0001' }))).toBe('TXN_TILL_ID_REUSED');
     expect(await refusal(w.rt.sale({ amountMinor: 1, tillId: 'bad id!' }))).toBe('TXN_BAD_TILL_ID');
     expect(await refusal(w.rt.sale({ amountMinor: 1, tillId: 'x'.repeat(65) }))).toBe('TXN_BAD_TILL_ID');
@@ -120,7 +119,7 @@ describe('idempotency by tillId', () => {
     w = await startWorld({ faults: 'no-answer@0200*1', startRuntime: false });
     child = await RuntimeChild.start({ profileFile: w.profileFile, logFile: w.logFile });
     const socket = w.profile.control.socket!;
-    const pending = callRuntime(socket, 'sale', { amountMinor: 4321, tillId: 'crash-1' }).catch((e) => e);
+    const pending = callApi(socket, (c) => c.sale({ amountMinor: 4321, tillId: 'crash-1' })).catch((e) => e);
     await until(() => purchases(w!).length === 1, 10_000, 'the purchase to reach the host');
     await child.kill();
     expect(await pending).toMatchObject({ code: expect.stringMatching(/^CONTROL_/) });
@@ -146,7 +145,7 @@ describe('abort', () => {
     const activated = readerActivated(w);
     const sale = w.rt.sale({ amountMinor: 500 });
     await activated;
-    expect(await callRuntime(w.profile.control.socket!, 'abort', {})).toEqual({ outcome: 'aborted' });
+    expect(await callApi(w.profile.control.socket!, (c) => c.abort())).toEqual({ outcome: 'aborted' });
     expect(await sale).toMatchObject({ outcome: 'declined', reason: { code: 'READER_CANCELLED' } });
     expect(w.reader!.reader.stats.cancels).toBeGreaterThan(0);
     expect(purchases(w)).toHaveLength(0);
@@ -201,11 +200,14 @@ describe('events', () => {
     expect(replay.map((e) => e.seq)).toEqual(seqs.filter((s) => s > txn[0].seq).slice(0, replay.length));
     const ev1 = (list: RuntimeEvent[]) => list.filter((e) => e.type === 'transaction' && e.tillId === 'ev-1');
     expect(ev1(replay)).toEqual(txn.slice(1));
-    // the JSON-lines poll gives the same
-    const polled = await callRuntime<RuntimeEvent[]>(w.profile.control.socket!, 'events', {
-      fromSeq: txn[0].seq,
+    // a subscription over the control socket from the same seq gives the same
+    const streamed: RuntimeEvent[] = [];
+    await callApi(w.profile.control.socket!, async (c) => {
+      const s = await c.subscribe(txn[0].seq, (e) => streamed.push(e));
+      await until(() => ev1(streamed).length >= txn.length - 1, 5000, 'the replayed events');
+      await s.close();
     });
-    expect(ev1(polled)).toEqual(txn.slice(1));
+    expect(ev1(streamed)).toEqual(txn.slice(1));
 
     // the start is in the history: reader connected, link up, signed on; the queue after forwarding
     const history: RuntimeEvent[] = [];

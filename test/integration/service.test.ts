@@ -8,9 +8,9 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callRuntime } from '../../src/control/ControlClient.js';
 import { type HostSim, startHostSim } from '../../src/emulator/hostSim.js';
 import { parseProfile, profileTmk } from '../../src/profile/loadProfile.js';
+import { callApi } from '../helpers/callApi.js';
 import { RuntimeChild } from '../helpers/RuntimeChild.js';
 import { emulatorProfileRaw, until, writeWorldProfile } from './world.js';
 
@@ -89,7 +89,7 @@ describe('posterm run under systemd (fake systemd-notify)', () => {
     const sent = lines(s.notifyLog);
     // the first message is the readiness, with this runtime as the main PID
     expect(sent[0]).toBe(`--ready --pid=${child.pid} --status=running: terminal 12345678, profile emulator`);
-    await expect(callRuntime(s.socket, 'status')).resolves.toMatchObject({ terminalId: '12345678' });
+    await expect(callApi(s.socket, (c) => c.status())).resolves.toMatchObject({ terminalId: '12345678' });
 
     const exit = await child.stop();
     expect(exit).toEqual({ code: 0, signal: null });
@@ -122,9 +122,9 @@ describe('posterm run under systemd (fake systemd-notify)', () => {
     expect(logged(s.logFile, 'profile reloaded')).toBe(false);
 
     // the new amount limit is live; the terminal id is not
-    const sale = await callRuntime(s.socket, 'sale', { amountMinor: 1000 });
+    const sale = await callApi(s.socket, (c) => c.sale({ amountMinor: 1000 }));
     expect(sale).toMatchObject({ outcome: 'failed', reason: { code: 'TXN_AMOUNT_LIMIT' } });
-    await expect(callRuntime(s.socket, 'status')).resolves.toMatchObject({ terminalId: '12345678' });
+    await expect(callApi(s.socket, (c) => c.status())).resolves.toMatchObject({ terminalId: '12345678' });
 
     writeFileSync(s.profileFile, '{ "name": ');
     child.signal('SIGHUP');
@@ -135,9 +135,9 @@ describe('posterm run under systemd (fake systemd-notify)', () => {
     };
     expect(refused).toMatchObject({ code: 'PROFILE_BAD_JSON', level: 50 });
     // the running profile (with the reloaded limit) is kept
-    const again = await callRuntime(s.socket, 'sale', { amountMinor: 1000 });
+    const again = await callApi(s.socket, (c) => c.sale({ amountMinor: 1000 }));
     expect(again).toMatchObject({ outcome: 'failed', reason: { code: 'TXN_AMOUNT_LIMIT' } });
-    const small = await callRuntime(s.socket, 'sale', { amountMinor: 400 });
+    const small = await callApi(s.socket, (c) => c.sale({ amountMinor: 400 }));
     expect(small).toMatchObject({ outcome: 'approved' });
 
     // RELOADING=1 then READY=1, once per SIGHUP
@@ -158,7 +158,7 @@ describe('posterm run under systemd (fake systemd-notify)', () => {
     const seen: string[] = [];
     s.sim.on('request', (p) => seen.push(String(p.mti)));
     const child = await startChild(s, systemdEnv(s));
-    const sale = callRuntime(s.socket, 'sale', { amountMinor: 1234 });
+    const sale = callApi(s.socket, (c) => c.sale({ amountMinor: 1234 }));
     await until(() => seen.includes('0200'), 10_000, 'the sale at the host');
     child.signal('SIGTERM');
     await until(() => logged(s.logFile, 'stopping: new transactions refused'), 10_000, 'the stop');
@@ -172,7 +172,7 @@ describe('posterm run under systemd (fake systemd-notify)', () => {
   it('without NOTIFY_SOCKET nothing is spawned; logs are JSON lines on stdout', async () => {
     const s = await setup();
     const child = await startChild(s, systemdEnv(s, { NOTIFY_SOCKET: '' }), { stdoutLogs: true });
-    await expect(callRuntime(s.socket, 'status')).resolves.toMatchObject({ terminalId: '12345678' });
+    await expect(callApi(s.socket, (c) => c.status())).resolves.toMatchObject({ terminalId: '12345678' });
     child.signal('SIGHUP');
     await until(() => child.stdout.includes('profile reloaded'), 10_000, 'the reload on stdout');
     expect((await child.stop()).code).toBe(0);
@@ -197,7 +197,7 @@ describe('posterm run under systemd (fake systemd-notify)', () => {
     await until(() => logLines(s.logFile).filter((l) => l.msg === 'profile reloaded').length === 1);
     child.signal('SIGHUP');
     await until(() => logLines(s.logFile).filter((l) => l.msg === 'profile reloaded').length === 2);
-    await expect(callRuntime(s.socket, 'status')).resolves.toMatchObject({ terminalId: '12345678' });
+    await expect(callApi(s.socket, (c) => c.status())).resolves.toMatchObject({ terminalId: '12345678' });
     expect((await child.stop()).code).toBe(0);
     const warnings = logLines(s.logFile).filter((l) => l.msg.includes('systemd-notify'));
     expect(warnings).toHaveLength(1);

@@ -9,12 +9,12 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callRuntime } from '../../src/control/ControlClient.js';
 import { serveRuntime } from '../../src/control/serveRuntime.js';
 import { startVirtualReader } from '../../src/emulator/VirtualReaderServer.js';
 import { createLogger } from '../../src/log.js';
 import { parseProfile } from '../../src/profile/loadProfile.js';
 import { Runtime } from '../../src/runtime/Runtime.js';
+import { callApi } from '../helpers/callApi.js';
 import { RuntimeChild, RuntimeChildDied } from '../helpers/RuntimeChild.js';
 import { startWorld, until, type World, writeWorldProfile } from './world.js';
 
@@ -111,7 +111,7 @@ describe('one runtime per journal', () => {
     const first = await RuntimeChild.start({ profileFile: w.profileFile, logFile: w.logFile });
     cleanups.push(() => first.kill());
     const socket = w.profile.control.socket!;
-    const pending = callRuntime(socket, 'sale', { amountMinor: 4321 }).catch((e) => e);
+    const pending = callApi(socket, (c) => c.sale({ amountMinor: 4321 })).catch((e) => e);
     await until(() => w!.seen.some((s) => s.startsWith('0200/')), 10_000, 'the sale to reach the host');
 
     const { exit, stderr } = await expectNoStart(w.profileFile, w.dir);
@@ -119,7 +119,7 @@ describe('one runtime per journal', () => {
     expect(stderr).toMatch(/^posterm run: JOURNAL_LOCKED: another posterm is running, pid \d+/m);
     expect(stderr).toContain(`pid ${first.pid}`);
     // The first runtime still owns its socket and its sale: nothing reversed it.
-    const status = await callRuntime<{ pendingReversals: number }>(socket, 'status');
+    const status = await callApi(socket, (c) => c.status());
     expect(status.pendingReversals).toBe(0);
     expect(w.seen.filter((s) => s.startsWith('0400/'))).toEqual([]);
     expect(w.sim.ledger(w.profile.terminalId)).toMatchObject([{ reversed: false }]);
@@ -143,13 +143,7 @@ describe('a missing reader', () => {
     w = await startWorld({ startRuntime: false });
     await w.reader!.unplug();
     const rt = await w.restart();
-    const status = async () =>
-      (
-        await callRuntime<{ reader: { state: string; reason?: string; since?: string } }>(
-          w!.profile.control.socket!,
-          'status',
-        )
-      ).reader;
+    const status = async () => (await callApi(w!.profile.control.socket!, (c) => c.status())).reader;
     expect(await status()).toMatchObject({
       state: 'unavailable',
       reason: expect.any(String),
@@ -195,7 +189,7 @@ describe('control socket', () => {
     const rt = await Runtime.start({ profile: parseProfile(raw, dir), readerPath: reader.path, log });
     cleanups.push(() => rt.stop());
     await serveRuntime(rt, log);
-    const status = await callRuntime<Record<string, unknown>>(rt.profile.control.socket!, 'status');
+    const status = await callApi(rt.profile.control.socket!, (c) => c.status());
     expect(status).toMatchObject({ signingOn: true, signedOn: false, reader: { state: 'connected' } });
   });
 });
