@@ -323,7 +323,9 @@ export class PostermClient {
     }
     if (d.env.body === 'error') {
       const body = env.error as { code: string; message: string; key: string };
-      const err = new PosError(body.code as PosErrorCode, body.message, body.key ? { key: body.key } : {});
+      // A server error without a code is still a coded error here (CONTROL_ERROR).
+      const code = (body.code || 'CONTROL_ERROR') as PosErrorCode;
+      const err = new PosError(code, body.message || 'error', body.key ? { key: body.key } : {});
       const p = this.pending.get(id);
       if (p) {
         this.finishCall(id, p, () => p.reject(err));

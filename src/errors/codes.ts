@@ -1067,19 +1067,6 @@ export const ERROR_CODES = {
       zh: '修正收银系统对接(错误信息中有参数名)',
     },
   },
-  CONTROL_UNKNOWN_METHOD: {
-    en: 'a request names a method the runtime does not have',
-    zh: '请求的方法不存在',
-    action: {
-      en: 'check the till integration against this runtime version',
-      zh: '核对收银系统对接与本程序版本是否匹配',
-    },
-  },
-  CONTROL_LINE_TOO_LONG: {
-    en: 'a request line is over the size limit and was discarded',
-    zh: '请求过长,已丢弃',
-    action: { en: 'fix the till integration', zh: '修正收银系统对接' },
-  },
   CONTROL_INTERNAL: {
     en: 'the runtime failed to handle a request (internal error)',
     zh: '程序处理请求时内部错误',

@@ -1,6 +1,11 @@
-/** listen(): what is at the socket path, its directory, its length, its mode and group. */
+/**
+ * The protobuf control server's listen(): what is at the socket path, its directory, its length,
+ * its mode and group. The checks that need an unprivileged user run as nobody (65534) when the
+ * suite runs as root (effective ids dropped around the check; vitest runs each file in a fork).
+ */
 import {
   chmodSync,
+  chownSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
@@ -13,30 +18,66 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { callRuntime } from '../../src/control/ControlClient.js';
 import {
   type ControlListenOptions,
-  ControlServer,
   controlListenError,
   SOCKET_MODE,
-} from '../../src/control/ControlServer.js';
+} from '../../src/control/listenUnixSocket.js';
+import { ProtoControlServer } from '../../src/control/ProtoControlServer.js';
 import { MAX_SOCKET_PATH_BYTES } from '../../src/control/prepareSocketPath.js';
 import { parseGroupFile, resolveGroupId } from '../../src/control/resolveGroupId.js';
 import { silentLogger } from '../../src/log.js';
+import { callApi } from '../helpers/callApi.js';
+import { FakeRuntimeApi } from './FakeRuntimeApi.js';
 
-const servers: ControlServer[] = [];
+const servers: ProtoControlServer[] = [];
 afterEach(async () => {
   for (const s of servers.splice(0)) await s.close();
 });
 
 const isRoot = process.getuid?.() === 0;
+/** nobody / nogroup: who the unprivileged checks run as when the suite runs as root. */
+const NOBODY = 65534;
+
+/**
+ * Runs `fn` without root's privileges: as root, with the effective uid and gid of nobody (given
+ * back in `finally`); as anyone else, as is. The directories `fn` uses must let nobody in.
+ */
+async function unprivileged<T>(fn: () => Promise<T>): Promise<T> {
+  if (!isRoot) return fn();
+  process.setegid!(NOBODY);
+  process.seteuid!(NOBODY);
+  try {
+    return await fn();
+  } finally {
+    process.seteuid!(0);
+    process.setegid!(0);
+  }
+}
+
+/** A server over a fake API; `software` (its hello) tells two servers apart. */
+function server(software = 'pong'): ProtoControlServer {
+  return new ProtoControlServer(new FakeRuntimeApi(), silentLogger, { software });
+}
+
+/** Connects, asks status, and answers who said hello. */
+function ping(path: string): Promise<string> {
+  return callApi(
+    path,
+    async (c) => {
+      await c.status();
+      return c.server.software;
+    },
+    10_000,
+  );
+}
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'posterm-sock-'));
 }
 
-async function listen(path: string, opts?: ControlListenOptions): Promise<ControlServer> {
-  const s = new ControlServer({ ping: async () => 'pong' }, silentLogger);
+async function listen(path: string, opts?: ControlListenOptions): Promise<ProtoControlServer> {
+  const s = server();
   await s.listen(path, opts);
   servers.push(s);
   return s;
@@ -55,19 +96,19 @@ describe('socket path safety', () => {
   it('refuses a path where another server is listening, and that server keeps working', async () => {
     const path = join(tempDir(), 'control.sock');
     await listen(path);
-    const second = new ControlServer({}, silentLogger);
+    const second = server();
     await expect(second.listen(path)).rejects.toMatchObject({
       code: 'CONTROL_SOCKET_IN_USE',
       message: `another posterm is listening on ${path}`,
       context: { path },
     });
-    expect(await callRuntime(path, 'ping')).toBe('pong');
+    expect(await ping(path)).toBe('pong');
   });
 
   it('two runtimes racing for a fresh path: one listens, the other gets a coded EADDRINUSE', async () => {
     const path = join(tempDir(), 'control.sock');
-    const a = new ControlServer({ ping: async () => 'a' }, silentLogger);
-    const b = new ControlServer({ ping: async () => 'b' }, silentLogger);
+    const a = server('a');
+    const b = server('b');
     servers.push(a, b);
     const [ra, rb] = await Promise.allSettled([a.listen(path), b.listen(path)]);
     expect(ra.status).toBe('fulfilled');
@@ -79,7 +120,7 @@ describe('socket path safety', () => {
         context: { path, errno: 'EADDRINUSE' },
       },
     });
-    expect(await callRuntime(path, 'ping')).toBe('a');
+    expect(await ping(path)).toBe('a');
   });
 
   it('every listen errno becomes a coded CONTROL_ error naming the path and the errno', () => {
@@ -106,14 +147,14 @@ describe('socket path safety', () => {
     await staleSocket(path);
     expect(statSync(path).isSocket()).toBe(true);
     await listen(path);
-    expect(await callRuntime(path, 'ping')).toBe('pong');
+    expect(await ping(path)).toBe('pong');
   });
 
   it('never removes a regular file, a directory or a symlink at the path', async () => {
     const dir = tempDir();
     const file = join(dir, 'file.sock');
     writeFileSync(file, 'journal backup, do not lose');
-    await expect(new ControlServer({}, silentLogger).listen(file)).rejects.toMatchObject({
+    await expect(server().listen(file)).rejects.toMatchObject({
       code: 'CONTROL_SOCKET_PATH',
       message: expect.stringContaining(`${file} exists and is a regular file`),
     });
@@ -121,14 +162,14 @@ describe('socket path safety', () => {
 
     const sub = join(dir, 'sub.sock');
     mkdirSync(sub);
-    await expect(new ControlServer({}, silentLogger).listen(sub)).rejects.toMatchObject({
+    await expect(server().listen(sub)).rejects.toMatchObject({
       code: 'CONTROL_SOCKET_PATH',
     });
     expect(statSync(sub).isDirectory()).toBe(true);
 
     const link = join(dir, 'link.sock');
     symlinkSync(file, link);
-    await expect(new ControlServer({}, silentLogger).listen(link)).rejects.toMatchObject({
+    await expect(server().listen(link)).rejects.toMatchObject({
       code: 'CONTROL_SOCKET_PATH',
     });
     expect(readFileSync(link, 'utf8')).toBe('journal backup, do not lose');
@@ -138,21 +179,31 @@ describe('socket path safety', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'run'), '');
     for (const path of [join(dir, 'run', 'control.sock'), join(dir, 'run', 'posterm', 'control.sock')]) {
-      const e = await new ControlServer({}, silentLogger).listen(path).catch((x) => x);
+      const e = await server()
+        .listen(path)
+        .catch((x) => x);
       expect(e).toMatchObject({ code: 'CONTROL_SOCKET_DIR', context: { path } });
       expect(e.message).toContain(`cannot use directory ${join(path, '..')}`);
       expect(['ENOTDIR', 'EEXIST']).toContain(e.context.errno);
     }
   });
 
-  it.skipIf(isRoot)('a directory without write permission: CONTROL_SOCKET_DIR (EACCES)', async () => {
-    const dir = join(tempDir(), 'ro');
+  it('a directory without write permission: CONTROL_SOCKET_DIR (EACCES)', async () => {
+    const base = tempDir();
+    const dir = join(base, 'ro');
     mkdirSync(dir, { mode: 0o500 });
+    if (isRoot) {
+      chmodSync(base, 0o711); // nobody may pass through to its own read-only directory
+      chownSync(dir, NOBODY, NOBODY);
+    }
     const path = join(dir, 'control.sock');
-    await expect(new ControlServer({}, silentLogger).listen(path)).rejects.toMatchObject({
-      code: 'CONTROL_SOCKET_DIR',
-      context: { dir, errno: 'EACCES' },
-    });
+    await unprivileged(() =>
+      expect(server().listen(path)).rejects.toMatchObject({
+        code: 'CONTROL_SOCKET_DIR',
+        context: { dir, errno: 'EACCES' },
+      }),
+    );
+    expect(() => statSync(path)).toThrow(/ENOENT/);
     chmodSync(dir, 0o700);
   });
 
@@ -160,7 +211,7 @@ describe('socket path safety', () => {
     const base = tempDir();
     const deep = join(base, 'missing');
     const path = join(deep, 'x'.repeat(MAX_SOCKET_PATH_BYTES));
-    await expect(new ControlServer({}, silentLogger).listen(path)).rejects.toMatchObject({
+    await expect(server().listen(path)).rejects.toMatchObject({
       code: 'CONTROL_SOCKET_PATH_TOO_LONG',
       context: { limit: MAX_SOCKET_PATH_BYTES },
     });
@@ -169,7 +220,7 @@ describe('socket path safety', () => {
     const fits = join(base, 'y'.repeat(MAX_SOCKET_PATH_BYTES - Buffer.byteLength(base) - 1));
     expect(Buffer.byteLength(fits)).toBe(MAX_SOCKET_PATH_BYTES);
     await listen(fits);
-    expect(await callRuntime(fits, 'ping')).toBe('pong');
+    expect(await ping(fits)).toBe('pong');
   });
 
   it('creates missing parents with mode 0o750 and the socket with 0o660, whatever the umask', async () => {
@@ -204,7 +255,7 @@ describe('socket group', () => {
     await listen(path, { group: gid });
     expect(statSync(path).gid).toBe(gid);
     expect(statSync(path).mode & 0o777).toBe(0o660);
-    expect(await callRuntime(path, 'ping')).toBe('pong');
+    expect(await ping(path)).toBe('pong');
   });
 
   it.skipIf(groupName === undefined)('gives the socket to a group by name (our own)', async () => {
@@ -223,28 +274,30 @@ describe('socket group', () => {
 
   it('an unknown group is refused before the socket is created', async () => {
     const path = join(tempDir(), 'control.sock');
-    await expect(
-      new ControlServer({}, silentLogger).listen(path, { group: 'no-such-group-posterm' }),
-    ).rejects.toMatchObject({ code: 'CONTROL_SOCKET_GROUP', context: { key: 'control.group' } });
+    await expect(server().listen(path, { group: 'no-such-group-posterm' })).rejects.toMatchObject({
+      code: 'CONTROL_SOCKET_GROUP',
+      context: { key: 'control.group' },
+    });
     expect(() => statSync(path)).toThrow(/ENOENT/);
-    await expect(new ControlServer({}, silentLogger).listen(path, { group: -1 })).rejects.toMatchObject({
+    await expect(server().listen(path, { group: -1 })).rejects.toMatchObject({
       code: 'CONTROL_SOCKET_GROUP',
     });
   });
 
-  it.skipIf(isRoot)(
-    'a group the runtime is not in: CONTROL_SOCKET_GROUP and nothing left listening',
-    async () => {
-      const other = [0, 1, 2, 3, 4].find((g) => !process.getgroups!().includes(g))!;
-      const path = join(tempDir(), 'control.sock');
-      const s = new ControlServer({}, silentLogger);
-      await expect(s.listen(path, { group: other })).rejects.toMatchObject({
+  it('a group the runtime is not in: CONTROL_SOCKET_GROUP and nothing left listening', async () => {
+    const dir = tempDir();
+    if (isRoot) chownSync(dir, NOBODY, NOBODY); // the runtime's own socket directory
+    const path = join(dir, 'control.sock');
+    await unprivileged(async () => {
+      const mine = new Set([...process.getgroups!(), process.getegid!()]);
+      const other = [0, 1, 2, 3, 4].find((g) => !mine.has(g))!;
+      await expect(server().listen(path, { group: other })).rejects.toMatchObject({
         code: 'CONTROL_SOCKET_GROUP',
         context: { errno: 'EPERM' },
       });
-      expect(() => statSync(path)).toThrow(/ENOENT/);
-    },
-  );
+    });
+    expect(() => statSync(path)).toThrow(/ENOENT/);
+  });
 
   it('resolves names and gids from a group file', () => {
     const file = join(tempDir(), 'group');
