@@ -18,6 +18,7 @@ import {
 } from '../../src/control/protoCodec.js';
 import type { SaleCall } from '../../src/runtime/RuntimeApi.js';
 import { CRASH_POINTS_ENV } from '../../src/txn/crashPoints.js';
+import { varint } from '../control/protoKit.js';
 import { callApi } from '../helpers/callApi.js';
 import { RuntimeChild, RuntimeChildDied } from '../helpers/RuntimeChild.js';
 
@@ -37,18 +38,6 @@ const hello = (apiMajor: number, id = 0) =>
   );
 const request = (id: number, call: string, params: Record<string, unknown> = {}) =>
   bytesOf(encodeEnvelope(id, 'request', { [call]: params }));
-
-/** A varint length prefix. */
-function varint(n: number): Buffer {
-  const out: number[] = [];
-  let v = n;
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-  return Buffer.from(out);
-}
 
 const frame = (body: Buffer | number[]) => Buffer.concat([varint(body.length), Buffer.from(body)]);
 
