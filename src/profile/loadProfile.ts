@@ -6,9 +6,9 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type ErrorObject } from 'ajv';
-import schema from '../../terminal-profiles/profile.schema.json' with { type: 'json' };
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { PosError } from '../errors.js';
+import validateProfileSchema from './profileSchemaValidator.generated.js';
 
 export interface Endpoint {
   host: string;
@@ -75,8 +75,8 @@ export interface TerminalProfile {
 /** sun_path holds 108 bytes on Linux, one of them the terminating NUL. */
 export const MAX_SOCKET_PATH_BYTES = 107;
 
-const ajv = new Ajv({ allErrors: false, useDefaults: true, strict: false });
-const validate = ajv.compile(schema);
+/** The schema compiled ahead of time (scripts/genProfileValidator.ts): no ajv compiler at start. */
+const validate = validateProfileSchema as ValidateFunction;
 
 /** The folder holding the bundled profiles (found upward from this module, in src/ or in dist/). */
 export const PROFILES_DIR = findUp(dirname(fileURLToPath(import.meta.url)), 'terminal-profiles');
