@@ -31,8 +31,7 @@ function whyNot(c: DiagCheck, done: Map<string, DiagResult>): string | undefined
   };
   for (const id of c.requires ?? []) if (!ok(id)) return `${id} ${state(id)}`;
   const any = c.requiresAny ?? [];
-  if (any.length > 0 && !any.some(ok))
-    return `${any.join(' and ')} ${any.length > 1 ? 'all ' : ''}failed or were skipped`;
+  if (any.length > 0 && !any.some(ok)) return any.map((id) => `${id} ${state(id)}`).join('; ');
   return undefined;
 }
 
