@@ -71,7 +71,6 @@ export class HostProbe {
         logger: silentLogger,
       }),
     );
-    tmk.fill(0);
     return this.session;
   }
 
