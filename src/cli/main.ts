@@ -11,6 +11,7 @@ type Loader = () => Promise<CliCommand>;
 /** The command table. Add one line per command (the module's default export is a CliCommand). */
 const COMMANDS: Record<string, Loader> = {
   decode: () => import('./decode.js').then((m) => m.default),
+  diag: () => import('./diag.js').then((m) => m.default),
   encode: () => import('./encode.js').then((m) => m.default),
   'host-sim': () => import('./hostSim.js').then((m) => m.default),
   reader: () => import('./reader.js').then((m) => m.default),

@@ -1148,6 +1148,21 @@ export const ERROR_CODES = {
     action: SOFTWARE_FAULT,
   },
 
+  // ---- diagnostics (posterm diag) ----------------------------------------------------------
+  DIAG_CHECK_CRASHED: {
+    en: 'a diagnostic check failed unexpectedly (its result is a fail; the other checks still ran)',
+    zh: '某个诊断项意外出错(该项记为失败,其余诊断项照常运行)',
+    action: SOFTWARE_FAULT,
+  },
+  DIAG_CHECK_TIMEOUT: {
+    en: 'a diagnostic check did not finish in time (its result is a fail; the other checks still ran)',
+    zh: '某个诊断项超时未完成(该项记为失败,其余诊断项照常运行)',
+    action: {
+      en: 'run posterm diag again; report it to support with the diag output if it repeats',
+      zh: '重新运行 posterm diag;反复出现请将诊断输出报技术支持',
+    },
+  },
+
   // ---- command line ------------------------------------------------------------------------
   CLI_USAGE: {
     en: 'wrong command line: unknown option, missing or bad argument',

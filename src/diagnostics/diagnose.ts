@@ -1,0 +1,329 @@
+/**
+ * `posterm diag` without the CLI: loads the profile, asks a running runtime (when its control
+ * socket answers) for its status and queue, builds the ordered checks for that mode and runs
+ * them. Running-runtime mode: serial port and journal are never opened here; their facts come
+ * from the runtime. Standalone: the serial port and the journal (read through its normal open,
+ * which takes the exclusive lock) are opened here and closed before this returns.
+ */
+
+import { PostermClient } from '../control/PostermClient.js';
+import { isPosError } from '../errors.js';
+import { loadProfile, type TerminalProfile } from '../profile/loadProfile.js';
+import type { SerialBindingLike } from '../reader/ReaderPort.js';
+import { type CheckOutcome, type DiagCheck, type DiagReport, notApplicable, pass } from './DiagResult.js';
+import { HostProbe } from './HostProbe.js';
+import { JournalAccess } from './JournalAccess.js';
+import {
+  checkJournalDisk,
+  checkJournalIntegrity,
+  checkJournalKey,
+  checkJournalQueue,
+  checkJournalReversals,
+} from './journalChecks.js';
+import {
+  checkDns,
+  checkTcp,
+  checkTls,
+  type EndpointState,
+  type EndpointTarget,
+  type LookupFn,
+} from './networkChecks.js';
+import { checkProfileKeys, checkProfileValid } from './profileChecks.js';
+import { exitCodeOf, runChecks, summarise } from './runChecks.js';
+import {
+  FROM_RUNTIME,
+  type RuntimeFacts,
+  runtimeDisk,
+  runtimeHostExchange,
+  runtimeJournalHealth,
+  runtimeJournalKey,
+  runtimeQueue,
+  runtimeReader,
+  runtimeReversals,
+  runtimeSerialOpen,
+  runtimeSignOn,
+} from './runtimeFactChecks.js';
+import { checkReaderAnswers, checkSerialDevice, checkSerialOpen, type SerialTarget } from './serialChecks.js';
+
+export interface DiagnoseOptions {
+  /** Profile name or file (default 'emulator'). */
+  profile?: string;
+  /** DNS lookup (tests). */
+  lookup?: LookupFn;
+  /** Serial binding (tests). */
+  binding?: SerialBindingLike;
+  /** Where udev puts stable serial names (default /dev/serial/by-id). */
+  byIdDir?: string;
+  /** Wait for the runtime's hello and answers (default 3 s). */
+  controlTimeoutMs?: number;
+  /** Longest a single check may take (default 60 s). */
+  checkTimeoutMs?: number;
+}
+
+/** Every check id in order, for a profile with the given endpoints (the doc lists these). */
+export function checkIds(roles: string[] = ['primary']): string[] {
+  return [
+    'profile.valid',
+    'profile.keys',
+    'runtime.control',
+    'serial.device',
+    'serial.open',
+    'reader.ping',
+    ...roles.flatMap((r) => [`host.${r}.dns`, `host.${r}.tcp`, `host.${r}.tls`]),
+    'host.signon',
+    'host.echo',
+    'journal.integrity',
+    'journal.key',
+    'journal.reversals',
+    'journal.queue',
+    'journal.disk',
+  ];
+}
+
+interface Env {
+  profile: TerminalProfile;
+  runtime?: RuntimeFacts;
+  client?: PostermClient;
+  journal: JournalAccess;
+  probe?: HostProbe;
+}
+
+async function askRuntime(env: Env, timeoutMs: number): Promise<CheckOutcome> {
+  const socket = env.profile.control.socket;
+  if (!socket)
+    return pass({ running: false, mode: 'standalone', reason: 'the profile names no control.socket' });
+  let client: PostermClient;
+  try {
+    client = await PostermClient.connect(socket, {
+      connectTimeoutMs: timeoutMs,
+      timeoutMs,
+      software: 'posterm-diag',
+    });
+  } catch (e) {
+    if (isPosError(e, 'CONTROL_UNREACHABLE')) {
+      return pass({ running: false, mode: 'standalone', socket, errno: e.context.errno ?? null });
+    }
+    const code = isPosError(e) ? e.code : 'unknown';
+    return {
+      result: 'warn',
+      evidence: { running: 'unknown', mode: 'standalone', socket, code },
+      hint: 'runtime.notAnswering',
+    };
+  }
+  env.client = client;
+  try {
+    const [status, queue] = [await client.status(), await client.queueList({})];
+    env.runtime = { status, queue };
+    return pass({ running: true, mode: 'running-runtime', socket, software: client.server.software });
+  } catch (e) {
+    const code = isPosError(e) ? e.code : 'unknown';
+    return {
+      result: 'warn',
+      evidence: { running: true, mode: 'standalone', socket, code },
+      hint: 'runtime.notAnswering',
+    };
+  }
+}
+
+const EMULATOR = "reader.device is 'emulator' (the virtual reader runs beside the runtime)";
+
+function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
+  const p = env.profile;
+  const emulator = p.reader.device === 'emulator';
+  const serial: SerialTarget = {
+    device: p.reader.device,
+    baud: p.reader.baud,
+    interByteTimeoutMs: p.reader.interByteTimeoutMs,
+    binding: o.binding,
+    byIdDir: o.byIdDir,
+  };
+  const rt = () => env.runtime;
+  const checks: DiagCheck[] = [
+    { id: 'profile.keys', title: 'keys present, key files private', run: () => checkProfileKeys(p) },
+    {
+      id: 'runtime.control',
+      title: 'runtime running (control socket)',
+      run: () => askRuntime(env, o.controlTimeoutMs ?? 3000),
+    },
+    {
+      id: 'serial.device',
+      title: 'reader device exists',
+      run: async () => (emulator ? notApplicable(EMULATOR) : checkSerialDevice(serial)),
+    },
+    {
+      id: 'serial.open',
+      title: 'serial port opens',
+      requires: emulator ? [] : ['serial.device'],
+      run: async () => {
+        const f = rt();
+        if (f) return runtimeSerialOpen(f);
+        return emulator ? notApplicable(EMULATOR) : checkSerialOpen(serial);
+      },
+    },
+    {
+      id: 'reader.ping',
+      title: 'reader answers (ping, firmware, serial number)',
+      requires: ['serial.open'],
+      run: async () => {
+        const f = rt();
+        return f ? runtimeReader(f) : checkReaderAnswers(serial);
+      },
+    },
+  ];
+  const endpoints: [string, NonNullable<TerminalProfile['host']['backup']>][] = [['primary', p.host.primary]];
+  if (p.host.backup) endpoints.push(['backup', p.host.backup]);
+  const transports: string[] = [];
+  for (const [role, e] of endpoints) {
+    const target: EndpointTarget = {
+      role,
+      host: e.host,
+      port: e.port,
+      tls: e.tls ? (p.host.tls ?? {}) : undefined,
+      connectTimeoutMs: p.host.connectTimeoutMs,
+    };
+    const state: EndpointState = {};
+    const id = `host.${role}`;
+    checks.push(
+      { id: `${id}.dns`, title: `${role} host: DNS`, run: () => checkDns(target, state, o.lookup) },
+      {
+        id: `${id}.tcp`,
+        title: `${role} host: TCP connect`,
+        requires: [`${id}.dns`],
+        run: () => checkTcp(target, state),
+      },
+      {
+        id: `${id}.tls`,
+        title: `${role} host: TLS`,
+        requires: [`${id}.tcp`],
+        run: async () =>
+          e.tls
+            ? checkTls(target, state)
+            : notApplicable('the endpoint is plain TCP (no TLS in the profile)'),
+      },
+    );
+    transports.push(e.tls ? `${id}.tls` : `${id}.tcp`);
+  }
+  const probe = () => {
+    env.probe ??= new HostProbe(p, env.journal);
+    return env.probe;
+  };
+  checks.push(
+    {
+      id: 'host.signon',
+      title: 'sign-on and key check values',
+      requiresAny: transports,
+      run: async () => {
+        const f = rt();
+        return f ? runtimeSignOn(f) : probe().signOn();
+      },
+    },
+    {
+      id: 'host.echo',
+      title: 'echo test (0820) round trip',
+      requiresAny: transports,
+      run: async () => {
+        const f = rt();
+        return f ? runtimeHostExchange(f) : probe().echo();
+      },
+    },
+    {
+      id: 'journal.integrity',
+      title: 'journal opens, quick_check',
+      run: async () => {
+        const f = rt();
+        return f ? runtimeJournalHealth(f) : checkJournalIntegrity(env.journal);
+      },
+    },
+    {
+      id: 'journal.key',
+      title: 'journal key opens the card data',
+      requires: ['journal.integrity'],
+      run: async () => {
+        const f = rt();
+        return f ? runtimeJournalKey(f) : checkJournalKey(env.journal);
+      },
+    },
+    {
+      id: 'journal.reversals',
+      title: 'pending reversals',
+      requires: ['journal.integrity'],
+      run: async () => {
+        const f = rt();
+        return f ? runtimeReversals(f) : checkJournalReversals(env.journal);
+      },
+    },
+    {
+      id: 'journal.queue',
+      title: 'store-and-forward queue',
+      requires: ['journal.integrity'],
+      run: async () => {
+        const f = rt();
+        return f ? runtimeQueue(f, p.offline.maxAgeS) : checkJournalQueue(env.journal, p.offline.maxAgeS);
+      },
+    },
+    {
+      id: 'journal.disk',
+      title: 'disk space for the journal',
+      run: async () => {
+        const f = rt();
+        return f ? runtimeDisk(f) : checkJournalDisk(p.journal.path, p.journal.minFreeBytes);
+      },
+    },
+  );
+  return checks;
+}
+
+export async function diagnose(o: DiagnoseOptions = {}): Promise<DiagReport> {
+  const startedAt = new Date().toISOString();
+  const name = o.profile ?? 'emulator';
+  let profile: TerminalProfile | undefined;
+  const first = await runChecks(
+    [
+      {
+        id: 'profile.valid',
+        title: 'profile loads and is valid',
+        run: () =>
+          checkProfileValid(
+            () => loadProfile(name),
+            (p) => {
+              profile = p;
+            },
+          ),
+      },
+    ],
+    { checkTimeoutMs: o.checkTimeoutMs },
+  );
+  if (!profile) {
+    const rest = checkIds()
+      .slice(1)
+      .map((id): DiagCheck => ({ id, title: id, requires: ['profile.valid'], run: async () => pass({}) }));
+    const results = [...first, ...(await runChecks(rest, { prior: first }))];
+    return {
+      profile: name,
+      mode: 'standalone',
+      startedAt,
+      results,
+      summary: summarise(results),
+      exitCode: exitCodeOf(results),
+    };
+  }
+  const env: Env = { profile, journal: new JournalAccess(profile) };
+  try {
+    const rest = await runChecks(plan(env, o), { prior: first, checkTimeoutMs: o.checkTimeoutMs });
+    const results = [...first, ...rest];
+    return {
+      profile: profile.name,
+      mode: env.runtime ? 'running-runtime' : 'standalone',
+      startedAt,
+      results,
+      summary: summarise(results),
+      exitCode: exitCodeOf(results),
+    };
+  } finally {
+    env.probe?.close();
+    env.journal.close();
+    await env.client?.close().catch(() => {});
+  }
+}
+
+export { FROM_RUNTIME };

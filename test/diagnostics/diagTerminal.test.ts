@@ -1,0 +1,142 @@
+/**
+ * Diag on the terminal itself: a missing reader device, a journal with a reversal past its
+ * attempt limit, a corrupted journal file; and a run beside a running runtime, whose reader and
+ * journal facts come from the runtime (the journal is not opened a second time).
+ */
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { diagnose } from '../../src/diagnostics/diagnose.js';
+import { FROM_RUNTIME } from '../../src/diagnostics/runtimeFactChecks.js';
+import { isPosError } from '../../src/errors.js';
+import { Journal } from '../../src/journal/Journal.js';
+import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
+import { startWorld, type World } from '../integration/world.js';
+import { purchaseFields } from '../journal/journalFixture.js';
+import { type DiagTerminal, diagTerminal, expectCheck } from './diagKit.js';
+
+const cleanups: (() => Promise<void> | void)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** The terminal's journal, made as the runtime makes it (key file created with it). */
+function makeJournal(t: DiagTerminal): Journal {
+  const key = loadKeyFile(t.profile.journal.keyFile);
+  return Journal.open({
+    path: t.profile.journal.path,
+    key,
+    reversalAttemptLimit: t.profile.reversal.maxAttempts,
+  });
+}
+
+describe('posterm diag: reader and journal', () => {
+  it('a missing reader device fails serial.device with the reader hint; open and ping are skipped naming it', async () => {
+    const t = diagTerminal((raw) => {
+      raw.reader.device = 'ttyUSB-not-here';
+    });
+    const r = await diagnose({ profile: t.file });
+    const x = expectCheck(r, 'serial.device', 'fail', 'serial.missing');
+    expect(x.evidence).toMatchObject({ device: 'ttyUSB-not-here', errno: 'ENOENT' });
+    expect(x.hint?.zh).toContain('读卡器');
+    expect(expectCheck(r, 'serial.open', 'skipped').skippedBecause).toBe('serial.device failed');
+    expect(expectCheck(r, 'reader.ping', 'skipped').skippedBecause).toMatch(/^serial\.open was skipped/);
+    expect(r.exitCode).toBe(2);
+  });
+
+  it('a pending reversal past its attempt limit fails journal.reversals (STAN and attempts in the evidence, no card data)', async () => {
+    const t = diagTerminal((raw) => {
+      raw.reversal = { maxAttempts: 2, whilePending: 'wait' };
+    });
+    const j = makeJournal(t);
+    const txn = j.begin({ kind: 'purchase', amountMinor: 1234, fields: purchaseFields });
+    j.markSent(txn.id);
+    j.recordNoAnswer(txn.id, '98');
+    for (let i = 0; i < 2; i++) {
+      j.reversalAttempt(txn.id);
+      j.reversalResult(txn.id, null);
+    }
+    j.close();
+    const r = await diagnose({ profile: t.file });
+    expectCheck(r, 'journal.integrity', 'pass');
+    const x = expectCheck(r, 'journal.reversals', 'fail', 'journal.reversalOverLimit');
+    expect(x.evidence).toMatchObject({ pending: 1, overLimit: 1 });
+    expect(x.evidence.items).toEqual([
+      expect.objectContaining({ stan: txn.stan, amountMinor: 1234, attempts: 2, overLimit: true }),
+    ]);
+    expect(x.hint?.zh).toContain('冲正');
+    expect(r.exitCode).toBe(2);
+    // diag closed the journal: it opens again
+    makeJournal(t).close();
+  });
+
+  it('a corrupted journal file fails journal.integrity with the corrupt hint; the journal checks after it are skipped', async () => {
+    const t = diagTerminal();
+    const j = makeJournal(t);
+    for (let i = 0; i < 50; i++) j.begin({ kind: 'inquiry', amountMinor: 0, fields: purchaseFields });
+    j.close();
+    const size = readFileSync(t.profile.journal.path).length;
+    const fd = openSync(t.profile.journal.path, 'r+');
+    writeSync(fd, Buffer.alloc(size - 1024, 0x5a), 0, size - 1024, 1024); // every page after the first
+    closeSync(fd);
+    const r = await diagnose({ profile: t.file });
+    const x = expectCheck(r, 'journal.integrity', 'fail', 'journal.corrupt');
+    expect(x.evidence.file).toBe(t.profile.journal.path);
+    expect(expectCheck(r, 'journal.reversals', 'skipped').skippedBecause).toBe('journal.integrity failed');
+    expect(r.exitCode).toBe(2);
+  });
+});
+
+describe('posterm diag beside a running runtime', () => {
+  let world: World | undefined;
+  afterEach(async () => {
+    await world?.close();
+    world = undefined;
+  });
+
+  it('takes the reader, host and journal facts from the runtime and opens neither the port nor the journal', async () => {
+    world = await startWorld();
+    for (let i = 0; i < 100 && !(await world.rt.status()).signedOn; i++)
+      await new Promise((r) => setTimeout(r, 20));
+    const r = await diagnose({ profile: world.profileFile });
+    expect(r.mode).toBe('running-runtime');
+    expect(expectCheck(r, 'runtime.control', 'pass').evidence).toMatchObject({ running: true });
+    expect(expectCheck(r, 'serial.open', 'pass').evidence).toMatchObject({
+      source: FROM_RUNTIME,
+      portOpenedByDiag: false,
+      state: 'connected',
+    });
+    expect(expectCheck(r, 'reader.ping', 'pass').evidence.source).toBe(FROM_RUNTIME);
+    expect(expectCheck(r, 'host.signon', 'pass').evidence).toMatchObject({
+      source: FROM_RUNTIME,
+      signedOn: true,
+    });
+    for (const id of [
+      'journal.integrity',
+      'journal.key',
+      'journal.reversals',
+      'journal.queue',
+      'journal.disk',
+    ]) {
+      expect(expectCheck(r, id, 'pass').evidence, id).toMatchObject({
+        source: FROM_RUNTIME,
+        journalOpened: false,
+      });
+    }
+    // the network checks ran from diag itself
+    expect(expectCheck(r, 'host.primary.tcp', 'pass').evidence.source).toBeUndefined();
+    expect(r.exitCode).toBe(0);
+    // the runtime still holds the journal: a second open is refused by its lock
+    let code: string | undefined;
+    try {
+      Journal.open({
+        path: world.profile.journal.path,
+        key: loadKeyFile(world.profile.journal.keyFile),
+      }).close();
+    } catch (e) {
+      code = isPosError(e) ? e.code : String(e);
+    }
+    expect(code).toBe('JOURNAL_LOCKED');
+    // and it still sells
+    expect((await world.rt.inquiry()).outcome).toBeDefined();
+  });
+});
