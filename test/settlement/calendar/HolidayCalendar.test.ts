@@ -140,8 +140,8 @@ describe('calendar data and the override folder', () => {
     }
     dir = mkdtempSync(join(tmpdir(), 'posterm-cal-'));
     writeFileSync(join(dir, 'broken.json'), '{');
-    expect(() => loadCalendar(dir)).toThrow(expect.objectContaining({ code: 'SETTLE_CALENDAR_INVALID' }));
-    expect(() => loadCalendar(join(dir, 'missing'))).toThrow(
+    expect(() => loadCalendar(dir!)).toThrow(expect.objectContaining({ code: 'SETTLE_CALENDAR_INVALID' }));
+    expect(() => loadCalendar(join(dir!, 'missing'))).toThrow(
       expect.objectContaining({ code: 'SETTLE_CALENDAR_UNREADABLE' }),
     );
   });
