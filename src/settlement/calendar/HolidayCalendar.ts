@@ -184,6 +184,8 @@ export function parseCalendarData(raw: unknown, source: string): CalendarData {
 export class HolidayCalendar {
   private readonly marks = new Map<number, Mark>();
   private readonly notices = new Map<number, HolidayNotice>();
+  /** Every covered day: 1 business, 0 not (the hot path's one look-up). */
+  private readonly business = new Map<number, 0 | 1>();
   private readonly firstDay: number;
   private readonly lastDay: number;
   private readonly yearList: number[];
@@ -200,6 +202,13 @@ export class HolidayCalendar {
         const name = { zh: h.zh, en: h.en };
         for (let d = dayNumber(h.from); d <= dayNumber(h.to); d++) this.marks.set(d, { holiday: true, name });
         for (const w of h.workdays) this.marks.set(dayNumber(w), { holiday: false, name });
+      }
+    }
+    for (const y of this.yearList) {
+      for (let d = dayNumber(`${y}-01-01`); d <= dayNumber(`${y}-12-31`); d++) {
+        const mark = this.marks.get(d);
+        const wd = weekday(d);
+        this.business.set(d, mark ? (mark.holiday ? 0 : 1) : wd === 0 || wd === 6 ? 0 : 1);
       }
     }
     this.firstDay = this.yearList.length ? dayNumber(`${this.yearList[0]}-01-01`) : Number.NaN;
@@ -253,11 +262,7 @@ export class HolidayCalendar {
 
   /** 1 business day, 0 not, -1 calendar unknown (hot path). */
   businessNum(day: number): 1 | 0 | -1 {
-    if (!this.notices.has(yearOfDay(day))) return -1;
-    const mark = this.marks.get(day);
-    if (mark) return mark.holiday ? 0 : 1;
-    const wd = weekday(day);
-    return wd === 0 || wd === 6 ? 0 : 1;
+    return this.business.get(day) ?? -1;
   }
 
   /** The first business day strictly after `day`, or -1 when the calendar runs out before it. */
@@ -272,7 +277,7 @@ export class HolidayCalendar {
   /** The holiday name of a day inside a holiday period (hot path; undefined otherwise). */
   holidayNum(day: number): HolidayName | undefined {
     const mark = this.marks.get(day);
-    return mark?.holiday && this.notices.has(yearOfDay(day)) ? mark.name : undefined;
+    return mark?.holiday && this.business.has(day) ? mark.name : undefined;
   }
 
   isBusinessDay(date: CivilDate | number): boolean | CalendarUnknown {

@@ -133,7 +133,19 @@ function timeOfDay(key: string, v: string): number {
 
 const zones = new Map<string, HostZone>();
 
+const rulesCache = new WeakMap<SettlementContract, Rules>();
+
+/** The contract's rules, checked once per contract object. */
 function rulesOf(c: SettlementContract): Rules {
+  let r = rulesCache.get(c);
+  if (!r) {
+    r = checkRules(c);
+    rulesCache.set(c, r);
+  }
+  return r;
+}
+
+function checkRules(c: SettlementContract): Rules {
   if (c.mode !== 'D0' && c.mode !== 'T1' && c.mode !== 'D1') {
     throw new PosError('SETTLE_CONTRACT_INVALID', `contract mode '${String(c.mode)}' is not D0, T1 or D1`, {
       key: 'mode',
