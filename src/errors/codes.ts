@@ -975,6 +975,31 @@ export const ERROR_CODES = {
     },
   },
 
+  SETTLE_CALENDAR_INVALID: {
+    en: 'the holiday calendar data (bundled or in settlement.calendarDir) is not in the expected format',
+    zh: '节假日日历数据(内置或 settlement.calendarDir 目录中)格式不正确',
+    action: {
+      en: 'fix the file and key the message names (format of docs/settlement.md), or remove the file',
+      zh: '按错误信息修正所指文件和字段(格式见 docs/settlement.md),或删除该文件',
+    },
+  },
+  SETTLE_CALENDAR_UNREADABLE: {
+    en: 'the holiday calendar folder (settlement.calendarDir) or a file in it cannot be read',
+    zh: '无法读取节假日日历目录(settlement.calendarDir)或其中的文件',
+    action: {
+      en: 'check settlement.calendarDir in the profile and the permissions of the folder',
+      zh: '检查配置中的 settlement.calendarDir 及目录权限',
+    },
+  },
+  SETTLE_CONTRACT_INVALID: {
+    en: "the merchant's settlement contract is not usable (mode, cut-off time hh:mm or time zone)",
+    zh: '商户结算约定参数无效(结算模式、日切时间 hh:mm 或时区)',
+    action: {
+      en: 'correct the settlement contract values the message names',
+      zh: '按错误信息修正结算约定参数',
+    },
+  },
+
   // ---- terminal profile --------------------------------------------------------------------
   PROFILE_NOT_FOUND: {
     en: 'the profile file (or the TMK file it names) cannot be read',

@@ -66,6 +66,8 @@ export interface TerminalProfile {
     /** Group (name or gid) that may use the control socket besides the runtime's user. */
     group?: string;
   };
+  /** Settlement timing: a folder of holiday calendar files that add or replace years (docs/settlement.md). */
+  settlement?: { calendarDir?: string };
   /** Log level of `posterm run` (its --log-level wins at start; a SIGHUP applies a change). */
   log?: { level?: LogLevel };
   /** Folder of the profile file; relative paths were resolved against it. */
@@ -128,6 +130,7 @@ export function parseProfile(raw: unknown, baseDir: string): TerminalProfile {
   p.journal.path = abs(p.journal.path);
   p.journal.keyFile = abs(p.journal.keyFile);
   if (p.keys.tmkFile) p.keys.tmkFile = abs(p.keys.tmkFile);
+  if (p.settlement?.calendarDir) p.settlement.calendarDir = abs(p.settlement.calendarDir);
   if (p.control.socket) {
     p.control.socket = abs(p.control.socket);
     const bytes = Buffer.byteLength(p.control.socket);

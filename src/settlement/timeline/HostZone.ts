@@ -1,0 +1,89 @@
+/**
+ * Host local time (the profile's time zone, default Asia/Shanghai) for the settlement rules: the
+ * local day and time of an instant, the instant of a local day and time, and the host's
+ * 'YYYYMMDDhhmmss' strings. Pure; zone offsets are cached per hour so a timeline costs a few map
+ * look-ups.
+ */
+import { PosError } from '../../errors.js';
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+export class HostZone {
+  private readonly fmt: Intl.DateTimeFormat;
+  private readonly cache = new Map<number, number>();
+
+  constructor(readonly timeZone = 'Asia/Shanghai') {
+    try {
+      this.fmt = new Intl.DateTimeFormat('en-US', {
+        timeZone,
+        hourCycle: 'h23',
+        year: 'numeric',
+        month: 'numeric',
+        day: 'numeric',
+        hour: 'numeric',
+        minute: 'numeric',
+        second: 'numeric',
+      });
+    } catch {
+      throw new PosError('SETTLE_CONTRACT_INVALID', `unknown time zone '${timeZone}'`, { key: 'timeZone' });
+    }
+  }
+
+  /** Local time minus UTC at an instant, ms. */
+  offsetMs(utcMs: number): number {
+    const hour = Math.floor(utcMs / HOUR_MS);
+    let off = this.cache.get(hour);
+    if (off === undefined) {
+      const at = hour * HOUR_MS;
+      const p: Record<string, number> = {};
+      for (const part of this.fmt.formatToParts(at))
+        if (part.type !== 'literal') p[part.type] = Number(part.value);
+      off = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
+      this.cache.set(hour, off);
+    }
+    return off;
+  }
+
+  /** Local wall-clock ms (as if UTC) of an instant. */
+  local(utcMs: number): number {
+    return utcMs + this.offsetMs(utcMs);
+  }
+
+  /** Local day number (days since 1970-01-01) of an instant. */
+  dayOf(utcMs: number): number {
+    return Math.floor(this.local(utcMs) / DAY_MS);
+  }
+
+  /** Ms since local midnight of an instant. */
+  timeOfDayMs(utcMs: number): number {
+    const l = this.local(utcMs);
+    return l - Math.floor(l / DAY_MS) * DAY_MS;
+  }
+
+  /** The instant of a local day and time of day (ms since midnight). */
+  instant(day: number, timeOfDayMs: number): number {
+    const wall = day * DAY_MS + timeOfDayMs;
+    const guess = wall - this.offsetMs(wall);
+    return wall - this.offsetMs(guess);
+  }
+
+  /** The instant of a host time 'YYYYMMDDhhmmss'. */
+  parseHostTime(s: string): number {
+    const wall = Date.UTC(
+      Number(s.slice(0, 4)),
+      Number(s.slice(4, 6)) - 1,
+      Number(s.slice(6, 8)),
+      Number(s.slice(8, 10)),
+      Number(s.slice(10, 12)),
+      Number(s.slice(12, 14)),
+    );
+    const day = Math.floor(wall / DAY_MS);
+    return this.instant(day, wall - day * DAY_MS);
+  }
+
+  /** 'YYYY-MM-DD hh:mm:ss' host time of an instant. */
+  format(utcMs: number): string {
+    return new Date(this.local(utcMs)).toISOString().slice(0, 19).replace('T', ' ');
+  }
+}
