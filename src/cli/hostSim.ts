@@ -10,7 +10,7 @@ import { type CliCommand, ExitCode } from './command.js';
 export const DEFAULT_SIM_TMK = '0123456789ABCDEFFEDCBA9876543210';
 const DEFAULT_PORT = 5800;
 
-const usage = `usage: posterm host-sim [--port N] [--tls] [--faults LIST] [--tmk HEX]
+const usage = `usage: posterm host-sim [--port N] [--tls] [--faults LIST] [--tmk HEX] [--scenario NAME [--speed N]]
        posterm host-sim --ledger [--port N] [--terminal TID]
 
 Runs the cup-pos acquirer host simulator on 127.0.0.1:N (default ${DEFAULT_PORT}; 0 = any free port)
@@ -22,6 +22,9 @@ on 127.0.0.1:N+1.
   --tls           TLS with test/fixtures/tls/ when present, else a self-signed pair (openssl)
   --faults LIST   faults, e.g. delay:200,bad-mac@0200,no-answer*2 (see docs/host-simulator.md)
   --tmk HEX       terminal master key, 16 bytes hex (default: the test TMK)
+  --scenario NAME settlement scenario (normal-week, after-cut-off, holiday, d0-limit, account-class,
+                  risk-hold, maintenance, transfer-failure, delayed-settlement) or a .json file
+  --speed N       with --scenario: a fast clock from the scenario's start, N host seconds per second
   --ledger        print the running simulator's ledger as JSON and exit
   --terminal TID  with --ledger: only this terminal
 
@@ -66,12 +69,32 @@ const hostSim: CliCommand = {
     const { startHostSimAdmin } = await import('../emulator/hostSimAdmin.js');
     let tls: import('../emulator/hostSimTls.js').HostSimTlsMaterial | undefined;
     if (values.tls) tls = (await import('../emulator/hostSimTls.js')).hostSimTls();
+    let scenario: import('../emulator/hostScenario.js').SettlementScenario | undefined;
+    let clock: import('../clock.js').ManualClock | undefined;
+    if (values.scenario !== undefined) {
+      scenario = (await import('../emulator/hostScenario.js')).loadScenario(values.scenario);
+    }
+    if (values.speed !== undefined) {
+      const speed = Number(values.speed);
+      if (!scenario || !Number.isFinite(speed) || speed <= 0 || speed > 1_000_000)
+        throw new PosError('CLI_USAGE', '--speed N (0 < N <= 1000000) needs --scenario', { key: 'speed' });
+      const { ManualClock } = await import('../clock.js');
+      const { SettlementEngine } = await import('../emulator/SettlementEngine.js');
+      const { HostLedger } = await import('../emulator/hostLedger.js');
+      const start = new SettlementEngine({ ledger: new HostLedger() }).hostTime(scenario.start);
+      const fast = new ManualClock(start);
+      clock = fast;
+      const tick = 250;
+      setInterval(() => fast.advance(tick * speed), tick).unref();
+    }
     const opts = {
       port,
       host: values.host ?? '127.0.0.1',
       tmk: Buffer.from(tmkHex, 'hex'),
       faults,
       ...(tls ? { tls } : {}),
+      ...(scenario ? { scenario } : {}),
+      ...(clock ? { clock } : {}),
     };
     let sim = await startHostSim(opts);
     let admin: Awaited<ReturnType<typeof startHostSimAdmin>>;
@@ -90,7 +113,7 @@ const hostSim: CliCommand = {
       }
     }
     io.stdout.write(
-      `${JSON.stringify({ port: sim.port, adminPort: admin.port, tls: tls ? tls.source : false, faults: values.faults ?? '' })}\n`,
+      `${JSON.stringify({ port: sim.port, adminPort: admin.port, tls: tls ? tls.source : false, faults: values.faults ?? '', scenario: scenario?.name ?? null })}\n`,
     );
     sim.on('response', (ev) => {
       io.stdout.write(
@@ -123,6 +146,8 @@ function parse(argv: string[]) {
       tmk: { type: 'string' },
       ledger: { type: 'boolean' },
       terminal: { type: 'string' },
+      scenario: { type: 'string' },
+      speed: { type: 'string' },
     },
     strict: true,
     allowPositionals: false,

@@ -150,6 +150,7 @@ export function decideFinancial(
     approvalMode: kind === 'advice' ? 'offline' : 'online',
     maskedPan: pan ? maskPan(pan) : '',
     at: kind === 'advice' ? adviceTime(req, now) : now,
+    receivedAt: now,
     ...(original && (kind === 'void' || kind === 'refund') ? { originalRrn: original.rrn } : {}),
   });
   if (kind === 'void' && approved && original) original.voided = true;

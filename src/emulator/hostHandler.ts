@@ -4,6 +4,7 @@
  * No sockets here; the server in hostSim.ts feeds it.
  */
 import { randomBytes } from 'node:crypto';
+import { isPosError } from '../errors.js';
 import { buildSignOnKeys } from '../iso8583/crypto/index.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import { parseBatchUploadEntries } from '../iso8583/views/cupPos.js';
@@ -11,8 +12,9 @@ import { maskPan } from '../mask.js';
 import { macValid } from './hostCodec.js';
 import { decideFinancial, type FinancialContext, FormatError } from './hostFinancial.js';
 import type { HostLedger } from './hostLedger.js';
-import { hostTimeParts, settlementStatus } from './hostRules.js';
+import { hostTimeParts } from './hostRules.js';
 import { formatStatusRecord } from './hostStatusRecord.js';
+import { SettlementEngine } from './SettlementEngine.js';
 
 export const FINANCIAL_MTIS: readonly string[] = ['0200', '0220', '0400', '0320', '0500'];
 const NETWORK_MTIS: readonly string[] = ['0800', '0820'];
@@ -27,6 +29,8 @@ export interface HostHandlerOptions {
   balance?: number;
   /** Asked on each 0500: true answers reconciliation 2 whatever the totals (fault `unbalanced`). */
   forceUnbalanced?: () => boolean;
+  /** Clearing and payout: field 15 and the 951 records (default: an engine with the default contract). */
+  engine?: SettlementEngine;
 }
 
 /** A response to send; `mak` set when it must carry a field-64 MAC. */
@@ -51,11 +55,13 @@ export class HostHandler {
   private readonly acquirerId: string;
   private readonly rrnPrefix: string;
   private rrnSeq = 0;
+  readonly engine: SettlementEngine;
   /** Batch number the 0810 hands in 60.2 instead of echoing the terminal's. */
   signOnBatch: string | undefined;
 
   constructor(private readonly opts: HostHandlerOptions) {
     this.acquirerId = opts.acquirerId ?? '48020000';
+    this.engine = opts.engine ?? new SettlementEngine({ ledger: opts.ledger });
     const t = hostTimeParts(opts.now());
     this.rrnPrefix = `${t.hh}${t.mi}${t.ss}`;
     this.fin = {
@@ -163,11 +169,14 @@ export class HostHandler {
       if (!/^[\x20-\x7e]{12,96}$/.test(rrns) || rrns.length % 12 !== 0) throw new FormatError(62);
       const now = this.opts.now();
       let records = '';
-      for (let i = 0; i < rrns.length; i += 12) {
-        const rrn = rrns.slice(i, i + 12);
-        records += formatStatusRecord(
-          settlementStatus(rrn, this.opts.ledger.findByRrn(rrn, terminalId), this.opts.ledger, now),
-        );
+      try {
+        for (let i = 0; i < rrns.length; i += 12) {
+          records += formatStatusRecord(this.engine.status(rrns.slice(i, i + 12), now, terminalId));
+        }
+      } catch (e) {
+        // A date beyond the holiday calendar: the host cannot tell (system malfunction).
+        if (isPosError(e) && e.code === 'EMU_CALENDAR_UNKNOWN') return reply('96', {}, e.message);
+        throw e;
       }
       return reply(
         '00',
@@ -191,7 +200,11 @@ export class HostHandler {
     if (balanced) this.opts.ledger.markSettled(terminalId, batch, this.opts.now());
     return reply(
       '00',
-      { 15: this.settlementDate(), 37: this.nextRrn(), 48: f48.slice(0, 30) + (balanced ? '1' : '2') },
+      {
+        15: this.engine.settlementDate(req.fields[42] ?? '', this.opts.now()),
+        37: this.nextRrn(),
+        48: f48.slice(0, 30) + (balanced ? '1' : '2'),
+      },
       balanced ? 'settlement balanced' : 'settlement unbalanced',
     );
   }
@@ -230,11 +243,6 @@ export class HostHandler {
     return reply('00', {}, 'batch upload');
   }
 
-  private settlementDate(): string {
-    const t = hostTimeParts(this.opts.now());
-    return t.mm + t.dd;
-  }
-
   /** Response skeleton: MTI + 10, echoed fields, host time, 39, then `extra`. */
   private response(req: IsoMessage, responseCode: string, extra: Record<number, string>): IsoMessage {
     const mti = req.mti.slice(0, 2) + String(Number(req.mti[2]) + 1) + req.mti[3];
@@ -244,7 +252,8 @@ export class HostHandler {
     if (['0200', '0220', '0400'].includes(req.mti)) {
       echo.push(3, 4, 25, 49);
       Object.assign(fields, {
-        15: t.mm + t.dd,
+        // the settlement date the engine clears the request in (the merchant's cut-off)
+        15: this.engine.settlementDate(req.fields[42] ?? '', this.opts.now()),
         32: this.acquirerId,
         44: `${this.acquirerId.padEnd(11)}${this.acquirerId.padEnd(11)}`,
       });

@@ -24,6 +24,8 @@ export interface LedgerEntry {
   maskedPan: string;
   /** Host wall time (ms since the epoch) of the request, or of the sale for an advice. */
   at: number;
+  /** Host wall time the request arrived (differs from `at` for an advice: the sale was earlier). */
+  receivedAt?: number;
   /** RRN of the original for a void or refund. */
   originalRrn?: string;
 }

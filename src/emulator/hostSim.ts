@@ -23,6 +23,9 @@ import { corruptMac, packBody, salvageRequest, unpackBody } from './hostCodec.js
 import { FaultSet, type FaultSpec, parseFaults } from './hostFaults.js';
 import { HostHandler } from './hostHandler.js';
 import { HostLedger, type LedgerEntry, type UploadedEntry } from './hostLedger.js';
+import { loadScenario, type SettlementScenario } from './hostScenario.js';
+import { SettlementEngine } from './SettlementEngine.js';
+import type { SettlementSettings } from './settlementContract.js';
 
 export interface HostSimLogger {
   info(obj: object, msg?: string): void;
@@ -53,6 +56,11 @@ export interface HostSimOptions {
   acquirerId?: string;
   /** Balance returned by an inquiry, fen. */
   balance?: number;
+  /**
+   * Clearing and payout (field 15, the 951 records): a shipped scenario's name, a scenario file
+   * (.json), a scenario, or bare engine settings. Default: every merchant T1, cut-off 23:00.
+   */
+  scenario?: string | SettlementScenario | SettlementSettings;
 }
 
 export interface HostSimStats {
@@ -86,6 +94,8 @@ export interface HostSim {
   /** Host time the batch settled (balanced 0500 or batch upload end), if it did. */
   settledAt(terminalId: string, batch: string): number | undefined;
   readonly stats: Readonly<HostSimStats>;
+  /** The settlement engine the 951 inquiry and field 15 answer from. */
+  readonly settlement: SettlementEngine;
   on(event: string, listener: (payload: Record<string, unknown>) => void): this;
   once(event: string, listener: (payload: Record<string, unknown>) => void): this;
   off(event: string, listener: (payload: Record<string, unknown>) => void): this;
@@ -109,6 +119,7 @@ class HostSimServer extends EventEmitter implements HostSim {
   private readonly ledgerStore = new HostLedger();
   private readonly faultSet = new FaultSet();
   private readonly handler: HostHandler;
+  readonly settlement: SettlementEngine;
   private readonly clock: Clock;
   private readonly log: HostSimLogger;
   private readonly sockets = new Set<net.Socket>();
@@ -121,7 +132,10 @@ class HostSimServer extends EventEmitter implements HostSim {
     super();
     this.clock = opts.clock ?? systemClock;
     this.log = opts.logger ?? silent;
+    const settings = typeof opts.scenario === 'string' ? loadScenario(opts.scenario) : opts.scenario;
+    this.settlement = new SettlementEngine({ ledger: this.ledgerStore, ...(settings ? { settings } : {}) });
     this.handler = new HostHandler({
+      engine: this.settlement,
       tmk: opts.tmk,
       ledger: this.ledgerStore,
       now: () => this.clock.now(),

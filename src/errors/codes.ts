@@ -1310,6 +1310,22 @@ export const ERROR_CODES = {
     zh: '主机模拟器丢弃了无法解析的请求',
     action: EMULATOR_ONLY,
   },
+  EMU_SCENARIO_INVALID: {
+    en: 'a host simulator settlement scenario is unknown or not valid (the message names the key)',
+    zh: '主机模拟器结算场景不存在或格式错误(信息中注明字段)',
+    action: {
+      en: 'check the scenario name (posterm host-sim --scenario list) or fix the named key in the scenario file',
+      zh: '核对场景名称(posterm host-sim --scenario list),或修正场景文件中注明的字段',
+    },
+  },
+  EMU_CALENDAR_UNKNOWN: {
+    en: "the host simulator's settlement engine met a date beyond the holiday calendar's coverage",
+    zh: '主机模拟器结算引擎遇到节假日日历未覆盖的日期',
+    action: {
+      en: 'run the simulator (or its clock) inside the covered years, or add the year to the calendar',
+      zh: '在日历覆盖的年份内运行模拟器(或其时钟),或为日历补充该年份',
+    },
+  },
   EMU_INTERNAL: {
     en: 'the host simulator failed on a request (it keeps running)',
     zh: '主机模拟器处理请求出错(仍继续运行)',

@@ -288,10 +288,17 @@ describe('reversal, void, refund, advice', () => {
     const good = await term.request(settle('000000001000' + '001' + '000000000400' + '001'), term.mak);
     expect(good.msg.fields[48]).toBe('000000001000' + '001' + '000000000400' + '001' + '1');
 
+    // Settled: still waiting for the clearing run at the 23:00 cut-off, then cleared.
+    expect(
+      Buffer.from((await status()).msg.fields[62], 'hex')
+        .toString('latin1')
+        .slice(12, 15),
+    ).toBe('PT1');
+    clock.advance(START + 13 * 3600_000 - clock.now());
     const after = Buffer.from((await status()).msg.fields[62], 'hex').toString('latin1');
     expect(after.slice(12, 15)).toBe('CT1');
     expect(after.slice(15, 29)).toBe('20260108090000');
-    expect(after.slice(29, 43)).toBe('20260107100100');
+    expect(after.slice(29, 43)).toBe('20260107230000');
     expect(after.slice(43, 59)).toBe(`${' '.repeat(14)}00`);
 
     // batch upload: one entry, then the end message; a wrong total count answers 95
