@@ -13,7 +13,8 @@ const usage = `usage: posterm diag [--profile NAME|FILE] [--json] [--lang en|zh]
 Checks in order, each pass / warn / fail / skipped (with the failed check it needed), its
 duration, what was measured and, when not a pass, what to do: profile and keys, the serial
 port and the reader, DNS / TCP / TLS to each host endpoint, sign-on (key check values) and
-echo test, the journal (integrity, pending reversals, queue age, disk, key).
+echo test, the clock (against the host's time, NTP, time zone), the journal (integrity,
+pending reversals, queue age, disk, key).
 
 While the runtime runs (its control socket answers), the reader, host and journal facts come
 from the runtime; diag opens neither the serial port nor the journal. The network checks
