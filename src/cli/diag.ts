@@ -10,6 +10,7 @@ import type { CliCommand, CliIo } from './command.js';
 
 const usage = `usage: posterm diag [--profile NAME|FILE] [--json] [--lang en|zh]
        posterm diag --watch [SECONDS] [--interval SECONDS] [--profile P] [--json]
+       posterm diag --bundle FILE [--log-file LOG] [--profile P] [--json] [--lang en|zh]
 
 Checks in order, each pass / warn / fail / skipped (with the failed check it needed), its
 duration, what was measured and, when not a pass, what to do: profile and keys, the serial
@@ -30,9 +31,14 @@ always run from diag itself.
                 flaps; stops on Ctrl-C or after S seconds with a summary. Exit: 0 nothing
                 lost, 2 a probe or the sign-on failed. Not a TTY: one line per round.
   --interval S  seconds between the rounds of --watch (default 1)
+  --bundle F    also write a support bundle F (tar.gz): the diag JSON, the profile without
+                keys, versions, journal counts per state, the last 500 lines of --log-file;
+                all redacted (keys removed, PANs masked, track data removed). Prints the
+                bundle id (8 hex of its SHA-256) to read out to support.
+  --log-file L  the runtime's log file, for --bundle
 
 exit: 0 all pass, 1 warnings, 2 a failure, 3 diag could not run.
-Not in this version: --bundle (support bundle).`;
+Not in this version: the settlement checks, serial frame counters, the MAC check.`;
 
 export const DiagExit = { Pass: 0, Warn: 1, Fail: 2, NotRun: 3 } as const;
 
@@ -143,7 +149,14 @@ const diag: CliCommand = {
   summary: 'field diagnostics: profile, reader, network, host, clock, journal (exit 0/1/2/3)',
   usage,
   async run(argv: string[], io: CliIo) {
-    let values: { profile?: string; json?: boolean; lang?: string; interval?: string };
+    let values: {
+      profile?: string;
+      json?: boolean;
+      lang?: string;
+      interval?: string;
+      bundle?: string;
+      'log-file'?: string;
+    };
     let watch: string | undefined;
     try {
       const split = splitWatch(argv);
@@ -155,6 +168,8 @@ const diag: CliCommand = {
           json: { type: 'boolean' },
           lang: { type: 'string' },
           interval: { type: 'string' },
+          bundle: { type: 'string' },
+          'log-file': { type: 'string' },
         },
       }).values;
     } catch (e) {
@@ -166,9 +181,17 @@ const diag: CliCommand = {
       io.stderr.write(`posterm diag: --lang must be en or zh\n`);
       return DiagExit.NotRun;
     }
+    if (watch !== undefined && values.bundle !== undefined) {
+      io.stderr.write(`posterm diag: --watch and --bundle are separate runs\n`);
+      return DiagExit.NotRun;
+    }
     if (watch !== undefined) return runWatch({ ...values, watch }, io);
     if (values.interval !== undefined) {
       io.stderr.write(`posterm diag: --interval goes with --watch\n`);
+      return DiagExit.NotRun;
+    }
+    if (values['log-file'] !== undefined && values.bundle === undefined) {
+      io.stderr.write(`posterm diag: --log-file goes with --bundle\n`);
       return DiagExit.NotRun;
     }
     let report: DiagReport;
@@ -181,6 +204,25 @@ const diag: CliCommand = {
       return DiagExit.NotRun;
     }
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, lang));
+    if (values.bundle !== undefined) {
+      try {
+        const { writeSupportBundle } = await import('../diagnostics/supportBundle.js');
+        const b = await writeSupportBundle({
+          file: values.bundle,
+          profile: values.profile ?? 'emulator',
+          report,
+          logFile: values['log-file'],
+        });
+        // on stderr with --json, so that stdout stays one JSON object
+        (values.json ? io.stderr : io.stdout).write(
+          `support bundle ${b.file} (${b.bytes} bytes: ${b.members.join(', ')})\nbundle id ${b.id}  <- read this id to support / 请将此编号告知技术支持\n`,
+        );
+      } catch (e) {
+        const what = isPosError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
+        io.stderr.write(`posterm diag: could not write the bundle: ${what}\n`);
+        return DiagExit.NotRun;
+      }
+    }
     return report.exitCode;
   },
 };

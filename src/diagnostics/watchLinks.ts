@@ -245,7 +245,8 @@ export async function watchLinks(o: WatchOptions): Promise<WatchSummary> {
         }
       });
       o.onRound?.({ n: rounds, probes, rows: snapshotRows(rows) });
-      const wait = intervalMs - (now() - roundStart);
+      let wait = intervalMs - (now() - roundStart);
+      if (o.durationMs !== undefined) wait = Math.min(wait, o.durationMs - (now() - started));
       if (wait > 0) await sleep(wait, o.signal);
     }
   } finally {
