@@ -4,9 +4,13 @@
  * journal facts come from the runtime (the journal is not opened a second time).
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnostics/diagnose.js';
 import { FROM_RUNTIME } from '../../src/diagnostics/runtimeFactChecks.js';
+import { writeSupportBundle } from '../../src/diagnostics/supportBundle.js';
+import { watchLinks } from '../../src/diagnostics/watchLinks.js';
 import { isPosError } from '../../src/errors.js';
 import { Journal } from '../../src/journal/Journal.js';
 import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
@@ -138,5 +142,29 @@ describe('posterm diag beside a running runtime', () => {
     expect(code).toBe('JOURNAL_LOCKED');
     // and it still sells
     expect((await world.rt.inquiry()).outcome).toBeDefined();
+
+    // clock.host is not applicable (diag sends nothing); clock.sync runs
+    expect(expectCheck(r, 'clock.host', 'skipped').skippedBecause).toMatch(/sends no message/);
+    // --watch beside it: TCP connect only, no sign-on or echo of its own
+    let t = 0;
+    const w = await watchLinks({
+      profile: world.profile,
+      durationMs: 2000,
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    });
+    expect(w).toMatchObject({ mode: 'running-runtime', rounds: 2, exitCode: 0 });
+    expect(w.rows.map((x) => x.probe)).toEqual(['tcp']);
+    // --bundle beside it: the journal counts come from the runtime, the journal is not opened
+    const b = await writeSupportBundle({
+      file: join(world.dir, 'bundle.tar.gz'),
+      profile: world.profileFile,
+      report: r,
+    });
+    const tarText = gunzipSync(readFileSync(b.file)).toString('utf8');
+    expect(tarText).toContain('from the running runtime (its journal is not opened a second time)');
+    expect(b.id).toMatch(/^[0-9a-f]{8}$/);
   });
 });
