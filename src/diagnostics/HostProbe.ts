@@ -16,6 +16,7 @@ import {
 import { silentLogger } from '../log.js';
 import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
 import { causeFailure } from './causeFailure.js';
+import type { HostAnswerTime } from './clockChecks.js';
 import { type CheckOutcome, pass } from './DiagResult.js';
 import type { JournalAccess } from './JournalAccess.js';
 
@@ -27,6 +28,8 @@ export class HostProbe {
   private endpoint?: string;
   private readonly stanFrom: 'journal' | 'clock';
   private clockStan = 0;
+  /** Fields 12/13 of the last answer (sign-on or echo), for the clock check. */
+  lastAnswer?: HostAnswerTime;
 
   constructor(
     private readonly profile: TerminalProfile,
@@ -61,9 +64,24 @@ export class HostProbe {
     this.link.on('connected', (e) => {
       this.endpoint = e.endpoint;
     });
+    const link = this.link;
     this.session = new HostSession(
       hostSessionOptionsFromProfile(this.profile, {
-        link: this.link,
+        link: {
+          request: async (msg, opts) => {
+            const sentAtMs = Date.now();
+            const res = await link.request(msg, opts);
+            const f = res.message.fields;
+            this.lastAnswer = {
+              mti: res.message.mti,
+              time: f[12],
+              date: f[13],
+              sentAtMs,
+              receivedAtMs: Date.now(),
+            };
+            return res;
+          },
+        },
         tmk,
         nextStan: () => this.nextStan(),
         batch: () => this.batch(),

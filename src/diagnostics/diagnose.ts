@@ -10,6 +10,7 @@ import { PostermClient } from '../control/PostermClient.js';
 import { isPosError } from '../errors.js';
 import { loadProfile, type TerminalProfile } from '../profile/loadProfile.js';
 import type { SerialBindingLike } from '../reader/ReaderPort.js';
+import { checkClockSync, judgeClockOffset, type NtpState } from './clockChecks.js';
 import { type CheckOutcome, type DiagCheck, type DiagReport, notApplicable, pass } from './DiagResult.js';
 import { HostProbe } from './HostProbe.js';
 import { JournalAccess } from './JournalAccess.js';
@@ -58,6 +59,8 @@ export interface DiagnoseOptions {
   controlTimeoutMs?: number;
   /** Longest a single check may take (default 60 s). */
   checkTimeoutMs?: number;
+  /** NTP state as the system reports it (tests; default timedatectl). */
+  ntp?: () => Promise<NtpState>;
 }
 
 /** Every check id in order, for a profile with the given endpoints (the doc lists these). */
@@ -72,6 +75,8 @@ export function checkIds(roles: string[] = ['primary']): string[] {
     ...roles.flatMap((r) => [`host.${r}.dns`, `host.${r}.tcp`, `host.${r}.tls`]),
     'host.signon',
     'host.echo',
+    'clock.host',
+    'clock.sync',
     'journal.integrity',
     'journal.key',
     'journal.reversals',
@@ -225,6 +230,20 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
         const f = rt();
         return f ? runtimeHostExchange(f) : probe().echo();
       },
+    },
+    {
+      id: 'clock.host',
+      title: "system time against the host's (fields 12/13)",
+      requiresAny: ['host.signon', 'host.echo'],
+      run: async () =>
+        rt()
+          ? notApplicable('diag sends no message while the runtime runs (see clock.sync)')
+          : judgeClockOffset(env.probe?.lastAnswer, p.timeZone),
+    },
+    {
+      id: 'clock.sync',
+      title: 'NTP sync and time zone',
+      run: () => checkClockSync(p.timeZone, o.ntp),
     },
     {
       id: 'journal.integrity',

@@ -135,6 +135,23 @@ export const HINTS = {
     en: 'The runtime is still signing on: run diag again in a minute.',
     zh: '程序正在签到:一分钟后再运行诊断。',
   },
+  // ---- clock ----
+  'clock.drift': {
+    en: "The terminal clock differs from the host's by more than 60 s: turn on time sync (timedatectl set-ntp true) or set the time; over 5 minutes the host may refuse transactions.",
+    zh: '终端时钟与主机相差超过 60 秒:开启时间同步(timedatectl set-ntp true)或校正时间;超过 5 分钟主机可能拒绝交易。',
+  },
+  'clock.wrong': {
+    en: "The terminal clock differs from the host's by more than 5 minutes: set the date and time (and time zone) now, then turn on time sync (timedatectl set-ntp true); TLS and settlement depend on it.",
+    zh: '终端时钟与主机相差超过 5 分钟:立即校正日期、时间(及时区),再开启时间同步(timedatectl set-ntp true);TLS 和结算都依赖正确时间。',
+  },
+  'clock.noHostTime': {
+    en: "The host's answer carried no usable time (fields 12/13): the clock could not be compared; tell the acquirer if it repeats.",
+    zh: '主机应答中没有可用的时间(12/13 域):无法比对时钟;反复出现请告知收单机构。',
+  },
+  'clock.ntpOff': {
+    en: 'The system reports its clock is not synchronised (NTP): check the network time servers (timedatectl timesync-status) or turn sync on (timedatectl set-ntp true).',
+    zh: '系统报告时钟未同步(NTP):检查网络时间服务器(timedatectl timesync-status)或开启同步(timedatectl set-ntp true)。',
+  },
   // ---- journal ----
   'journal.missing': {
     en: 'No journal yet: the runtime creates it at its first start. Normal on a new terminal only.',

@@ -1187,6 +1187,14 @@ export const ERROR_CODES = {
       zh: '重新运行 posterm diag;反复出现请将诊断输出报技术支持',
     },
   },
+  DIAG_BUNDLE_FAILED: {
+    en: 'the support bundle (posterm diag --bundle) could not be written (file and errno in the context)',
+    zh: '支持包(posterm diag --bundle)无法写入(文件和错误号见上下文)',
+    action: {
+      en: 'give --bundle a path in a writable directory with free space (e.g. /tmp/diag.tar.gz)',
+      zh: '为 --bundle 指定可写且有剩余空间的目录下的路径(如 /tmp/diag.tar.gz)',
+    },
+  },
 
   // ---- command line ------------------------------------------------------------------------
   CLI_USAGE: {

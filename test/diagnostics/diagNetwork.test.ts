@@ -40,7 +40,7 @@ describe('posterm diag: network and host', () => {
     const t = diagTerminal((raw) => {
       raw.host.primary = { host: 'acquirer.invalid', port: 5800 };
     });
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     const dns = expectCheck(r, 'host.primary.dns', 'fail', 'host.dns');
     expect(dns.evidence.host).toBe('acquirer.invalid');
     expect(dns.hint?.zh).toContain('域名解析');
@@ -54,7 +54,7 @@ describe('posterm diag: network and host', () => {
     const t = diagTerminal((raw) => {
       raw.host.primary.port = port;
     });
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     expectCheck(r, 'host.primary.dns', 'pass');
     const tcp = expectCheck(r, 'host.primary.tcp', 'fail', 'host.refused');
     expect(tcp.evidence).toMatchObject({ errno: 'ECONNREFUSED', cause: 'refused' });
@@ -75,7 +75,7 @@ describe('posterm diag: network and host', () => {
     const t = diagTerminal((raw) => {
       raw.host.primary.port = (srv.address() as net.AddressInfo).port;
     });
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     expectCheck(r, 'host.primary.tcp', 'pass');
     const signOn = expectCheck(r, 'host.signon', 'fail', 'host.silence');
     expect(signOn.evidence).toMatchObject({
@@ -94,7 +94,7 @@ describe('posterm diag: network and host', () => {
       raw.host.primary = { host: 'localhost', port: s.port, tls: true };
       raw.host.tls = { ca: tlsFile('ca.pem'), pins: [wrongPin] };
     });
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     const x = expectCheck(r, 'host.primary.tls', 'fail', 'tls.pin');
     expect(x.evidence).toMatchObject({
       pin: 'mismatch',
@@ -114,7 +114,7 @@ describe('posterm diag: network and host', () => {
       raw.host.primary = { host: 'localhost', port: s.port, tls: true };
       raw.host.tls = { ca: tlsFile('ca.pem'), pins: [serverPin] };
     });
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     expectCheck(r, 'host.primary.tls', 'pass');
     expect(expectCheck(r, 'host.signon', 'pass').evidence).toMatchObject({
       keyCheck: 'ok',
@@ -128,7 +128,7 @@ describe('posterm diag: network and host', () => {
     const t = diagTerminal((raw) => {
       raw.host.primary.port = s.port;
     });
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     const x = expectCheck(r, 'host.signon', 'fail', 'host.keyCheck');
     expect(x.evidence).toMatchObject({
       code: 'HOST_KEY_CHECK_FAILED',

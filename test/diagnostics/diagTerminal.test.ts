@@ -4,9 +4,13 @@
  * journal facts come from the runtime (the journal is not opened a second time).
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnostics/diagnose.js';
 import { FROM_RUNTIME } from '../../src/diagnostics/runtimeFactChecks.js';
+import { writeSupportBundle } from '../../src/diagnostics/supportBundle.js';
+import { watchLinks } from '../../src/diagnostics/watchLinks.js';
 import { isPosError } from '../../src/errors.js';
 import { Journal } from '../../src/journal/Journal.js';
 import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
@@ -34,7 +38,7 @@ describe('posterm diag: reader and journal', () => {
     const t = diagTerminal((raw) => {
       raw.reader.device = 'ttyUSB-not-here';
     });
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     const x = expectCheck(r, 'serial.device', 'fail', 'serial.missing');
     expect(x.evidence).toMatchObject({ device: 'ttyUSB-not-here', errno: 'ENOENT' });
     expect(x.hint?.zh).toContain('读卡器');
@@ -56,7 +60,7 @@ describe('posterm diag: reader and journal', () => {
       j.reversalResult(txn.id, null);
     }
     j.close();
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     expectCheck(r, 'journal.integrity', 'pass');
     const x = expectCheck(r, 'journal.reversals', 'fail', 'journal.reversalOverLimit');
     expect(x.evidence).toMatchObject({ pending: 1, overLimit: 1 });
@@ -78,7 +82,7 @@ describe('posterm diag: reader and journal', () => {
     const fd = openSync(t.profile.journal.path, 'r+');
     writeSync(fd, Buffer.alloc(size - 1024, 0x5a), 0, size - 1024, 1024); // every page after the first
     closeSync(fd);
-    const r = await diagnose({ profile: t.file });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
     const x = expectCheck(r, 'journal.integrity', 'fail', 'journal.corrupt');
     expect(x.evidence.file).toBe(t.profile.journal.path);
     expect(expectCheck(r, 'journal.reversals', 'skipped').skippedBecause).toBe('journal.integrity failed');
@@ -97,7 +101,7 @@ describe('posterm diag beside a running runtime', () => {
     world = await startWorld();
     for (let i = 0; i < 100 && !(await world.rt.status()).signedOn; i++)
       await new Promise((r) => setTimeout(r, 20));
-    const r = await diagnose({ profile: world.profileFile });
+    const r = await diagnose({ profile: world.profileFile, ntp: async () => 'unknown' });
     expect(r.mode).toBe('running-runtime');
     expect(expectCheck(r, 'runtime.control', 'pass').evidence).toMatchObject({ running: true });
     expect(expectCheck(r, 'serial.open', 'pass').evidence).toMatchObject({
@@ -138,5 +142,29 @@ describe('posterm diag beside a running runtime', () => {
     expect(code).toBe('JOURNAL_LOCKED');
     // and it still sells
     expect((await world.rt.inquiry()).outcome).toBeDefined();
+
+    // clock.host is not applicable (diag sends nothing); clock.sync runs
+    expect(expectCheck(r, 'clock.host', 'skipped').skippedBecause).toMatch(/sends no message/);
+    // --watch beside it: TCP connect only, no sign-on or echo of its own
+    let t = 0;
+    const w = await watchLinks({
+      profile: world.profile,
+      durationMs: 2000,
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    });
+    expect(w).toMatchObject({ mode: 'running-runtime', rounds: 2, exitCode: 0 });
+    expect(w.rows.map((x) => x.probe)).toEqual(['tcp']);
+    // --bundle beside it: the journal counts come from the runtime, the journal is not opened
+    const b = await writeSupportBundle({
+      file: join(world.dir, 'bundle.tar.gz'),
+      profile: world.profileFile,
+      report: r,
+    });
+    const tarText = gunzipSync(readFileSync(b.file)).toString('utf8');
+    expect(tarText).toContain('from the running runtime (its journal is not opened a second time)');
+    expect(b.id).toMatch(/^[0-9a-f]{8}$/);
   });
 });
