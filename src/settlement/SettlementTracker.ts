@@ -98,7 +98,8 @@ export class SettlementTracker {
   private started = false;
   private stopped = false;
   private readonly forcedTxns = new Set<number>();
-  private readonly forcedBatches = new Set<string>();
+  /** Settled batches and when their transactions become due (FIRST_MS after the 0510). */
+  private readonly forcedBatches = new Map<string, number>();
 
   constructor(private readonly d: SettlementTrackerDeps) {
     this.zone = new HostZone(d.timeZone);
@@ -120,13 +121,13 @@ export class SettlementTracker {
   }
 
   /**
-   * Look again soon: after an authorisation (a new transaction is due at once), after a batch
-   * settlement (`batch`: its transactions are due at once, the host has cleared them).
+   * Look again: after an authorisation (the new transaction becomes due FIRST_MS later), after a
+   * batch settlement (`batch`: its transactions are due FIRST_MS after it, the host clears them).
    */
-  kick(force: { batch?: string; txnIds?: readonly number[] } = {}): void {
+  kick(force: { batch?: string } = {}): void {
     if (this.stopped) return;
-    if (force.batch !== undefined) this.forcedBatches.add(force.batch);
-    for (const id of force.txnIds ?? []) this.forcedTxns.add(id);
+    if (force.batch !== undefined)
+      this.forcedBatches.set(force.batch, this.d.clock.now() + SCHEDULE.FIRST_MS);
     if (!this.started) return;
     if (this.running) {
       this.again = true;
@@ -180,8 +181,11 @@ export class SettlementTracker {
     }
     try {
       const { plan } = this.plan(false);
+      const now = this.d.clock.now();
+      const forcedAt = [...this.forcedBatches.values()].filter((t) => t > now);
+      const wake = Math.min(plan.wakeAt ?? Number.POSITIVE_INFINITY, ...forcedAt);
       if (plan.inquiries.length > 0) this.wakeIn(0);
-      else if (plan.wakeAt !== undefined) this.wakeIn(plan.wakeAt - this.d.clock.now());
+      else if (Number.isFinite(wake)) this.wakeIn(wake - now);
     } catch (e) {
       this.d.log.warn({ code: codeOf(e) }, 'settlement tracking: journal not read, retried later');
       this.wakeIn(SCHEDULE.RETRY_MS);
@@ -195,8 +199,11 @@ export class SettlementTracker {
     const tracked = journal.trackedSettlements(now - cfg.trackDays * DAY_MS - HOUR_MS);
     const byId = new Map(tracked.map((t) => [t.txnId, t]));
     const items = tracked.map((t) => this.item(t));
-    const forced = (i: ScheduleItem) =>
-      this.forcedTxns.has(i.txnId) || this.forcedBatches.has(byId.get(i.txnId)?.batch ?? '');
+    const forced = (i: ScheduleItem) => {
+      if (this.forcedTxns.has(i.txnId)) return true;
+      const at = this.forcedBatches.get(byId.get(i.txnId)?.batch ?? '');
+      return at !== undefined && at <= now;
+    };
     const plan = planInquiries(items, journal.settlementInquiriesSince(now - HOUR_MS), now, cfg, {
       forced,
       manual,
@@ -219,7 +226,13 @@ export class SettlementTracker {
     const report = emptyReport();
     if (this.stopped) return report;
     const { plan, byId } = this.plan(manual);
-    this.forcedBatches.clear();
+    // A due settled batch becomes its transactions (kept until they are asked: the ceiling may defer them).
+    const now = this.d.clock.now();
+    for (const [batch, at] of this.forcedBatches) {
+      if (at > now) continue;
+      this.forcedBatches.delete(batch);
+      for (const t of byId.values()) if (t.batch === batch) this.forcedTxns.add(t.txnId);
+    }
     for (const id of this.forcedTxns) if (!byId.has(id)) this.forcedTxns.delete(id);
     report.deferred = plan.deferred;
     for (const group of plan.inquiries) {

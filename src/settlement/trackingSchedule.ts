@@ -5,7 +5,7 @@
  * time in; the due transactions, grouped by 8, and the next time to wake up out.
  *
  * Rules (docs/settlement.md, "Tracking"):
- * - never asked: due at once (the first inquiry after authorisation);
+ * - never asked: due FIRST_MS after authorisation (the host has it by then);
  * - asked, no answer recorded (no answer, garbage): again RETRY_MS after the last ask;
  * - `A` arrived, or authorised more than `trackDays` ago: stopped;
  * - `P` waiting for clearing: every PENDING_MS (a batch settlement forces an earlier look);
@@ -13,7 +13,7 @@
  * - either with an expected arrival: GRACE_MS after it passes, if that comes first; once asked
  *   after it (overdue), every OVERDUE_MS;
  * - `H` held, `F` failed: every HELD_MS; `X` unknown to the host: every UNKNOWN_MS;
- * - forced (after authorisation, after a batch settlement, or `settlement track`): due at once;
+ * - forced (FIRST_MS after a batch settlement: the host clears it): due at once;
  * - at most `maxInquiriesPerHour` inquiries in any hour (a sliding window); forced ones included,
  *   except a manual `track`, which is counted but not held back.
  */
@@ -24,6 +24,7 @@ export const DAY_MS = 24 * HOUR_MS;
 
 /** Delays of the rules above. */
 export const SCHEDULE = {
+  FIRST_MS: 2 * MINUTE_MS,
   RETRY_MS: 10 * MINUTE_MS,
   PENDING_MS: 2 * HOUR_MS,
   GRACE_MS: 5 * MINUTE_MS,
@@ -64,7 +65,7 @@ export function nextCheckAt(item: ScheduleItem, cfg: ScheduleConfig): number | '
   const l = item.latest;
   if (l?.status === 'A') return 'stop';
   const asked = item.askedAt;
-  if (asked === undefined) return item.authorisedAt;
+  if (asked === undefined) return item.authorisedAt + SCHEDULE.FIRST_MS;
   let due: number;
   if (!l || l.learntAt < asked) due = asked + SCHEDULE.RETRY_MS;
   else if (l.status === 'H' || l.status === 'F') due = asked + SCHEDULE.HELD_MS;

@@ -19,8 +19,8 @@ function item(txnId: number, extra: Partial<ScheduleItem> = {}): ScheduleItem {
 }
 
 describe('nextCheckAt', () => {
-  it('never asked: due at authorisation', () => {
-    expect(nextCheckAt(item(1), cfg)).toBe(T0);
+  it('never asked: due FIRST_MS after authorisation', () => {
+    expect(nextCheckAt(item(1), cfg)).toBe(T0 + SCHEDULE.FIRST_MS);
   });
 
   it('asked, nothing learnt since (no answer, garbage): again after RETRY_MS', () => {
@@ -80,7 +80,7 @@ describe('nextCheckAt', () => {
 
 describe('planInquiries over a manual clock', () => {
   it('groups due transactions by 8, most overdue first, and says when to wake', () => {
-    const clock = new ManualClock(T0 + MINUTE_MS);
+    const clock = new ManualClock(T0 + SCHEDULE.FIRST_MS + 1000);
     const items = Array.from({ length: 19 }, (_, k) => item(k + 1, { authorisedAt: T0 + k }));
     const plan = planInquiries(items, [], clock.now(), cfg);
     expect(plan.inquiries.map((g) => g.length)).toEqual([8, 8, 3]);
@@ -102,7 +102,7 @@ describe('planInquiries over a manual clock', () => {
 
   it('the hourly ceiling: no more than maxInquiriesPerHour in any hour; wakes when a place frees', () => {
     const clock = new ManualClock(T0);
-    const items = Array.from({ length: 40 }, (_, k) => item(k + 1));
+    const items = Array.from({ length: 40 }, (_, k) => item(k + 1, { authorisedAt: T0 - SCHEDULE.FIRST_MS }));
     const sent: number[] = [];
     const small = { maxInquiriesPerHour: 3, trackDays: 7 };
     const first = planInquiries(items, sent, clock.now(), small);
