@@ -136,6 +136,11 @@ export class SettlementTracker {
     this.wakeIn(0);
   }
 
+  /** Resolves when no pass is running (tests, stop). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running.catch(() => undefined);
+  }
+
   /** Ask the host now about every tracked transaction (`posterm settlement track`). */
   async trackNow(): Promise<SettlementTrackReport> {
     if (this.stopped) throw new PosError('TXN_STOPPING', 'the runtime is stopping');
