@@ -130,7 +130,7 @@ function rowLine(r: SettlementStatusRow, zone: HostZone, lang: Lang): string {
   return [
     pad(r.rrn, 12),
     pad(r.maskedPan ?? '-', 19),
-    formatAmount(r.amountMinor).padStart(11),
+    formatAmount(r.amountMinor).padStart(10),
     pad(r.mode, 4),
     pad(STAGE[r.stage]?.[lang] ?? r.stage, 17),
     pad(r.hostStatus ?? '-', 4),
