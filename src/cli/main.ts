@@ -26,6 +26,7 @@ const COMMANDS: Record<string, Loader> = {
   queue: () => import('./txnCommands.js').then((m) => m.queue),
   settle: () => import('./txnCommands.js').then((m) => m.settle),
   status: () => import('./txnCommands.js').then((m) => m.status),
+  settlement: () => import('./settlementCommands.js').then((m) => m.settlement),
 };
 
 async function helpText(): Promise<string> {

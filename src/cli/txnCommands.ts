@@ -18,7 +18,7 @@ const COMMON = {
   json: { type: 'boolean', default: false },
 } as const;
 
-function socketOf(values: { profile?: string; socket?: string }): string {
+export function socketOf(values: { profile?: string; socket?: string }): string {
   if (values.socket) return values.socket;
   const p = loadProfile(values.profile ?? 'emulator');
   if (!p.control.socket) {
@@ -31,7 +31,7 @@ function socketOf(values: { profile?: string; socket?: string }): string {
 
 type Flags = Record<string, { type: 'string' | 'boolean'; default?: string | boolean }>;
 
-function parse(argv: string[], extra: Flags = {}) {
+export function parse(argv: string[], extra: Flags = {}) {
   try {
     const r = parseArgs({
       args: argv,
@@ -52,7 +52,7 @@ function parse(argv: string[], extra: Flags = {}) {
 }
 
 /** One connection for one command; closed whatever happens. */
-async function withClient<T>(socket: string, fn: (c: PostermClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(socket: string, fn: (c: PostermClient) => Promise<T>): Promise<T> {
   const c = await PostermClient.connect(socket, { software: 'posterm-cli' });
   try {
     return await fn(c);

@@ -23,6 +23,9 @@ import type {
   RuntimeStatus,
   SaleCall,
   SettlementResult,
+  SettlementStatusResponse,
+  SettlementTimelineResponse,
+  SettlementTrackReport,
   TransactionStatusRequest,
   TransactionStatusResponse,
   TxnResult,
@@ -239,6 +242,18 @@ export class PostermClient {
 
   status(o?: CallOptions): Promise<RuntimeStatus> {
     return this.call<RuntimeStatus>('status', {}, o);
+  }
+
+  settlementStatus(o?: CallOptions): Promise<SettlementStatusResponse> {
+    return this.call<SettlementStatusResponse>('settlementStatus', {}, o);
+  }
+
+  settlementTimeline(req: { rrn: string }, o?: CallOptions): Promise<SettlementTimelineResponse> {
+    return this.call<SettlementTimelineResponse>('settlementTimeline', req, o);
+  }
+
+  settlementTrack(o?: CallOptions): Promise<SettlementTrackReport> {
+    return this.call<SettlementTrackReport>('settlementTrack', {}, o);
   }
 
   /**

@@ -21,6 +21,9 @@ export const CALLS = [
   'queueForward',
   'settle',
   'status',
+  'settlementStatus',
+  'settlementTimeline',
+  'settlementTrack',
 ] as const;
 export type CallCase = (typeof CALLS)[number];
 
@@ -91,6 +94,12 @@ export async function runCall(api: RuntimeApi, call: CallCase, p: Plain): Promis
       return api.settle();
     case 'status':
       return api.status();
+    case 'settlementStatus':
+      return api.settlementStatus();
+    case 'settlementTimeline':
+      return api.settlementTimeline({ rrn: rrn(p.rrn) });
+    case 'settlementTrack':
+      return api.settlementTrack();
   }
 }
 

@@ -19,7 +19,7 @@ import { CONTROL_PROTO } from './controlProtoText.js';
 
 /** This API's version (Hello.api_major / api_minor). */
 export const API_MAJOR = 1;
-export const API_MINOR = 0;
+export const API_MINOR = 1;
 
 /** Largest request frame the server accepts (envelope bytes, without the length prefix). */
 export const MAX_FRAME_BYTES = 64 * 1024;
@@ -44,6 +44,7 @@ const NULL_WHEN_ABSENT = new Set([
   'JournalHealth.freeBytes',
   'HostStatus.lastOkAt',
   'HostStatus.lastError',
+  'SettlementStatusRow.maskedPan',
 ]);
 
 function enumPrefix(e: protobuf.Enum): string {

@@ -999,6 +999,38 @@ export const ERROR_CODES = {
       zh: '按错误信息修正结算约定参数',
     },
   },
+  SETTLE_STATUS_UNKNOWN: {
+    en: 'the host does not know this transaction (settlement status X): tracking goes on',
+    zh: '主机查无此交易(结算状态X),继续跟踪',
+    action: {
+      en: "if it stays unknown, ask the acquirer's service with the RRN (an offline sale may not have reached the host yet: posterm queue)",
+      zh: '如持续未知,请携交易参考号(RRN)联系收单机构;离线交易可能尚未上送(posterm queue 可查看)',
+    },
+  },
+  SETTLE_INQUIRY_BAD_ANSWER: {
+    en: 'the answer to a settlement status inquiry (0810, field 62) does not make sense: tracking goes on',
+    zh: '结算状态查询应答(0810,62域)内容有误,继续跟踪',
+    action: {
+      en: 'nothing if it is rare; if it recurs, report to the acquirer with the log',
+      zh: '偶发无需处理;反复出现请带日志联系收单机构',
+    },
+  },
+  SETTLE_INQUIRY_DECLINED: {
+    en: 'the host refused a settlement status inquiry (response code in the log): tracking goes on',
+    zh: '主机拒绝结算状态查询(应答码见日志),继续跟踪',
+    action: {
+      en: 'ask the acquirer whether the terminal may use the settlement status inquiry (951)',
+      zh: '向收单机构确认终端是否开通结算状态查询(951)',
+    },
+  },
+  SETTLE_NOT_TRACKED: {
+    en: 'no approved sale with this RRN is tracked on this terminal',
+    zh: '本终端没有该参考号(RRN)的已批准消费记录',
+    action: {
+      en: 'check the RRN (12 characters, on the receipt); sales older than settlement.trackDays are no longer tracked',
+      zh: '核对参考号(小票上的12位);超过 settlement.trackDays 天的交易不再跟踪',
+    },
+  },
 
   // ---- terminal profile --------------------------------------------------------------------
   PROFILE_NOT_FOUND: {

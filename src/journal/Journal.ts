@@ -11,6 +11,7 @@ import { JournalContext, toJournalError } from './JournalContext.js';
 import { journalCorrupt, prepareJournalFiles } from './journalFiles.js';
 import { migrate } from './migrations.js';
 import { parseFields, TXN_COLUMNS, type TxnRow, toTxnRecord, txnRecordId } from './records.js';
+import { SettlementStore } from './SettlementStore.js';
 import { TxnStateMachine } from './TxnStateMachine.js';
 import type {
   AdviceRecord,
@@ -21,12 +22,15 @@ import type {
   BatchTotals,
   ForwardItem,
   NewAdvice,
+  NewSettlementObservation,
   NewTxn,
   OfflineTotals,
   PendingReversal,
   RecoveryReport,
   ReversalReason,
+  SettlementObservationRecord,
   StoredRequest,
+  TrackedTxn,
   TxnFilter,
   TxnRecord,
   UploadEntry,
@@ -55,6 +59,7 @@ export class Journal {
   private readonly queue: AdviceQueue;
   private readonly txns: TxnStateMachine;
   private readonly batches: BatchStore;
+  private readonly settlement: SettlementStore;
   private readonly reversalLimit: number;
   private readonly adviceLimit: number;
 
@@ -64,6 +69,7 @@ export class Journal {
     this.batches = new BatchStore(this.ctx, this.counters);
     this.queue = new AdviceQueue(this.ctx, this.counters, this.batches);
     this.txns = new TxnStateMachine(this.ctx, this.counters, this.queue, this.batches);
+    this.settlement = new SettlementStore(this.ctx);
     this.reversalLimit = opts.reversalAttemptLimit ?? 3;
     this.adviceLimit = opts.adviceAttemptLimit ?? 3;
   }
@@ -180,6 +186,37 @@ export class Journal {
   /** Commit after each 0330 00: these entries need not be sent again. */
   markUploaded(txnIds: readonly number[]): void {
     this.batches.markUploaded(txnIds);
+  }
+
+  // ---- settlement tracking (issue 10) ----
+
+  /**
+   * Approved sales (online, or offline once forwarded) with an RRN, created at or after
+   * `sinceWall`, oldest first: those whose money has not arrived (latest host status not A), or
+   * all of them with `includeArrived`. Masked PAN only.
+   */
+  trackedSettlements(sinceWall: number, includeArrived = false): TrackedTxn[] {
+    return this.settlement.tracked(sinceWall, includeArrived);
+  }
+  /** Every host observation of one transaction's settlement, in the order learnt. */
+  settlementObservations(txnId: number): SettlementObservationRecord[] {
+    return this.settlement.observations(txnId);
+  }
+  /** Commit right before an 0800/951 goes out (1 to 8 transactions); returns the inquiry's id. */
+  settlementInquiryAttempt(stan: string, txns: readonly { txnId: number; rrn: string }[]): number {
+    return this.settlement.inquiryAttempt(stan, txns);
+  }
+  /** Commit right after the answer (or its absence): the result and the observations appended. */
+  settlementInquiryResult(
+    inquiryId: number,
+    result: string,
+    observations: readonly (NewSettlementObservation & { txnId: number })[] = [],
+  ): void {
+    this.settlement.inquiryResult(inquiryId, result, observations);
+  }
+  /** Wall times of the settlement inquiries sent at or after `sinceWall` (the hourly ceiling). */
+  settlementInquiriesSince(sinceWall: number): number[] {
+    return this.settlement.inquiriesSince(sinceWall);
   }
 
   // ---- transactions ----

@@ -133,6 +133,47 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT OR IGNORE INTO counters (name, value) VALUES ('run', 0);
     `,
   },
+  {
+    // Settlement tracking (issue 10 section 2). settlement_observations: append only, one row
+    // per 951 record the host answered for one of our transactions (history, not just the last
+    // status): when the terminal learnt it, the record's parts (host times YYYYMMDDhhmmss) and
+    // the raw 59 bytes. settlement_inquiries: one row per 0800/951, committed before it goes out
+    // (the hourly ceiling counts them across restarts); result: null while in flight, 'ok',
+    // 'declined RC', 'bad-answer CODE' or 'no-answer CODE'. On txns: when the terminal last asked
+    // about it and the latest status seen ('A': tracking done), so the tracked list is one
+    // partial index.
+    version: 5,
+    sql: `
+      CREATE TABLE settlement_observations (
+        id                INTEGER PRIMARY KEY,
+        txn_id            INTEGER NOT NULL REFERENCES txns (id),
+        rrn               TEXT NOT NULL,
+        learnt_wall       REAL NOT NULL,
+        status            TEXT NOT NULL,
+        mode              TEXT NOT NULL,
+        expected_arrival  TEXT,
+        cleared_at        TEXT,
+        arrived_at        TEXT,
+        delay_reason      TEXT NOT NULL,
+        record            TEXT NOT NULL
+      );
+      CREATE INDEX settlement_observations_txn ON settlement_observations (txn_id, id);
+
+      CREATE TABLE settlement_inquiries (
+        id         INTEGER PRIMARY KEY,
+        stan       TEXT NOT NULL,
+        rrns       TEXT NOT NULL,
+        sent_wall  REAL NOT NULL,
+        result     TEXT
+      );
+      CREATE INDEX settlement_inquiries_sent ON settlement_inquiries (sent_wall);
+
+      ALTER TABLE txns ADD COLUMN settle_asked_wall REAL;
+      ALTER TABLE txns ADD COLUMN settle_status TEXT;
+      CREATE INDEX txns_settle_tracked ON txns (created_wall)
+        WHERE rrn IS NOT NULL AND state = 'approved' AND kind IN ('purchase', 'offline-sale');
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -242,3 +242,51 @@ export interface UploadEntry {
   /** an 0330 already acknowledged it */
   uploaded: boolean;
 }
+
+/** One 951 record the host answered for a transaction, as journalled (settlement_observations). */
+export interface SettlementObservationRecord {
+  id: number;
+  txnId: number;
+  rrn: string;
+  /** wall ms when the terminal learnt it (the 0810 arrived) */
+  learntAt: number;
+  /** P, C, A, H, F, X (host-cup-pos.md section 5) */
+  status: string;
+  /** D0, T1, D1 */
+  mode: string;
+  /** host times 'YYYYMMDDhhmmss' */
+  expectedArrival: string | null;
+  clearedAt: string | null;
+  arrivedAt: string | null;
+  /** 00 .. 09 */
+  delayReason: string;
+  /** the raw 59-character record */
+  record: string;
+}
+
+/** A new observation to append (the journal adds the id and the transaction). */
+export type NewSettlementObservation = Omit<SettlementObservationRecord, 'id' | 'txnId'>;
+
+/**
+ * A transaction whose way to the merchant's account is followed: an approved sale (online or
+ * offline) with an RRN, with what the settlement timeline needs (no card data, a masked PAN).
+ */
+export interface TrackedTxn {
+  txnId: number;
+  rrn: string;
+  kind: TxnKind;
+  approvalMode: ApprovalMode;
+  amountMinor: number;
+  maskedPan: string | null;
+  batch: string;
+  /** wall ms: the host's answer (online) or the terminal's approval (offline) */
+  authorisedAt: number;
+  /** offline sales: queued from, forwarded to the host at */
+  queuedOffline?: { from: number; forwardedAt?: number };
+  /** wall ms of the 0500 that settled its batch (absent while the batch is open) */
+  batchSettledAt?: number;
+  /** wall ms the terminal last asked the host about it (absent: never) */
+  askedAt?: number;
+  /** the newest observation, if any */
+  latest?: SettlementObservationRecord;
+}

@@ -67,7 +67,15 @@ export interface TerminalProfile {
     group?: string;
   };
   /** Settlement timing: a folder of holiday calendar files that add or replace years (docs/settlement.md). */
-  settlement?: { calendarDir?: string };
+  settlement?: {
+    calendarDir?: string;
+    /** The merchant's contract (default T1). */
+    mode?: 'D0' | 'T1' | 'D1';
+    /** Ceiling on 0800/951 inquiries per hour (default 12). */
+    maxInquiriesPerHour?: number;
+    /** Days a sale's settlement is tracked (default 7). */
+    trackDays?: number;
+  };
   /** Log level of `posterm run` (its --log-level wins at start; a SIGHUP applies a change). */
   log?: { level?: LogLevel };
   /** Folder of the profile file; relative paths were resolved against it. */

@@ -45,12 +45,17 @@ import type {
   RuntimeEvent,
   RuntimeEventBody,
   SaleCall,
+  SettlementStatusResponse,
+  SettlementTimelineRequest,
+  SettlementTimelineResponse,
+  SettlementTrackReport,
   Subscription,
   TransactionStatusRequest,
   TransactionStatusResponse,
   VoidCall,
 } from './RuntimeApi.js';
 import { RuntimeEvents } from './RuntimeEvents.js';
+import { RuntimeSettlement } from './RuntimeSettlement.js';
 import { readRuntimeStatus } from './readRuntimeStatus.js';
 import type { RuntimeStatus } from './runtimeStatus.js';
 import { SessionHostPort } from './SessionHostPort.js';
@@ -91,6 +96,8 @@ export class Runtime implements RuntimeApi {
   private signOnRunning = false;
   private readonly lane = new Lane();
   private readerMonitor?: ReaderMonitor;
+  /** Settlement tracking and its API (issue 10). */
+  readonly settlement: RuntimeSettlement;
 
   private constructor(
     readonly profile: TerminalProfile,
@@ -106,7 +113,10 @@ export class Runtime implements RuntimeApi {
     const lane = this.lane;
     const host = new SessionHostPort(session, clock);
     this.events = new RuntimeEvents(run, clock, log);
-    const emit = (e: RuntimeEventBody) => this.events.emit(e);
+    const emit = (e: RuntimeEventBody) => {
+      this.events.emit(e);
+      this.settlement?.onEvent(e);
+    };
     this.tills = new TillRequests(journal, log, emit);
     this.forwarder = new Forwarder({
       journal,
@@ -139,6 +149,7 @@ export class Runtime implements RuntimeApi {
       log,
       batchGate: this.settler,
     });
+    this.settlement = new RuntimeSettlement({ profile, journal, host, lane, clock, log });
     link.on('connected', () => this.forwarder.kick(0));
     eventsFromParts({ link, session, driver }, emit);
     this.schedulePurge();
@@ -246,6 +257,7 @@ export class Runtime implements RuntimeApi {
       // The caller opens the control socket right after this resolves, before the sign-on ends.
       rt.signOnInBackground();
       rt.forwarder.kick(0);
+      rt.settlement.start();
       return rt;
     } catch (e) {
       if (rt) await rt.stop();
@@ -371,8 +383,23 @@ export class Runtime implements RuntimeApi {
    */
   async settle(): Promise<SettlementResult> {
     const r = await this.settler.settle();
-    this.events.emit({ type: 'settlement', batch: r.batch, outcome: r.outcome });
+    const e = { type: 'settlement', batch: r.batch, outcome: r.outcome } as const;
+    this.events.emit(e);
+    this.settlement.onEvent(e);
     return r;
+  }
+
+  async settlementStatus(): Promise<SettlementStatusResponse> {
+    return this.settlement.status();
+  }
+
+  async settlementTimeline(req: SettlementTimelineRequest): Promise<SettlementTimelineResponse> {
+    return this.settlement.timeline(req?.rrn);
+  }
+
+  async settlementTrack(): Promise<SettlementTrackReport> {
+    if (this.stopped) throw new PosError('TXN_STOPPING', 'the runtime is stopping');
+    return this.settlement.track();
   }
 
   async status(): Promise<RuntimeStatus> {
@@ -428,7 +455,10 @@ export class Runtime implements RuntimeApi {
     if (this.stopped) return;
     this.stopped = true;
     this.purgeTimer?.cancel();
-    const drained = Promise.all([this.engine.close(), this.forwarder.drain()]).then(() => this.lane.idle());
+    const tracking = this.settlement.stop();
+    const drained = Promise.all([this.engine.close(), this.forwarder.drain(), tracking]).then(() =>
+      this.lane.idle(),
+    );
     const { connectTimeoutMs, responseTimeoutMs } = this.profile.host;
     const boundMs = 2 * (connectTimeoutMs + responseTimeoutMs) + 1000;
     let timer: TimerHandle | undefined;

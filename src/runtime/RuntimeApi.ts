@@ -27,7 +27,13 @@
  * 1,000 events are kept in memory.
  */
 import type { HostFailureCause } from '../host/hostFailureCause.js';
+import type { SettlementTrackReport } from '../settlement/SettlementTracker.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';
+import type {
+  SettlementStatusResponse,
+  SettlementTimelineRequest,
+  SettlementTimelineResponse,
+} from '../settlement/settlementReports.js';
 import type { ForwardReport } from '../txn/Forwarder.js';
 import type { RefundRequest, SaleRequest, TxnKind, TxnResult, VoidRequest } from '../txn/types.js';
 import type { RuntimeStatus } from './runtimeStatus.js';
@@ -38,6 +44,10 @@ export type {
   RuntimeStatus,
   SaleRequest,
   SettlementResult,
+  SettlementStatusResponse,
+  SettlementTimelineRequest,
+  SettlementTimelineResponse,
+  SettlementTrackReport,
   TxnResult,
   VoidRequest,
 };
@@ -167,6 +177,16 @@ export interface RuntimeApi {
   queueForward(): Promise<ForwardReport>;
   settle(): Promise<SettlementResult>;
   status(): Promise<RuntimeStatus>;
+  /**
+   * Settlement tracking (issue 10, docs/settlement.md): every approved sale within
+   * `settlement.trackDays` with its stage, expected and actual arrival, delay and main cause
+   * (masked card). Times are ISO instants; `timeZone` names the host's zone for display.
+   */
+  settlementStatus(): Promise<SettlementStatusResponse>;
+  /** One sale's timeline, delay segments, causes and remedies (en/zh); SETTLE_NOT_TRACKED if unknown. */
+  settlementTimeline(req: SettlementTimelineRequest): Promise<SettlementTimelineResponse>;
+  /** Ask the host now (0800/951) about every sale whose money has not arrived. */
+  settlementTrack(): Promise<SettlementTrackReport>;
   /**
    * Events from `fromSeq` (exclusive) on: the kept history first (bounded; see docs), then live
    * ones. `fromSeq` older than the history: the listener first gets what is kept. The history is

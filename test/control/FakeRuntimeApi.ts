@@ -12,6 +12,10 @@ import type {
   RuntimeStatus,
   SaleCall,
   SettlementResult,
+  SettlementStatusResponse,
+  SettlementTimelineRequest,
+  SettlementTimelineResponse,
+  SettlementTrackReport,
   Subscription,
   TransactionStatusRequest,
   TransactionStatusResponse,
@@ -187,6 +191,72 @@ export const EVENTS: RuntimeEvent[] = [
   { seq: 6, at: '2026-01-01T00:00:05.000Z', type: 'settlement', batch: '000001', outcome: 'unbalanced' },
 ];
 
+const CAUSE = {
+  cause: 'delayed-settlement-switch' as const,
+  text: { en: 'delayed settlement (延时到账) is switched on for the merchant', zh: '商户已开通延时到账' },
+  remedy: {
+    en: "turn it off in the acquirer's merchant platform: 结算管理 → 到账设置 → 关闭延时到账",
+    zh: '在收单机构商户平台关闭:结算管理 → 到账设置 → 关闭延时到账',
+  },
+};
+
+export const SETTLEMENT_ROW = {
+  txnId: 7,
+  rrn: '123456789012',
+  approval: 'online' as const,
+  maskedPan: '621234******0012',
+  amountMinor: 1234,
+  authorisedAt: '2026-03-02T02:00:00.000Z',
+  mode: 'T1' as const,
+  hostStatus: 'C' as const,
+  stage: 'expected' as const,
+  expectedArrival: '2026-03-03T09:00:00.000Z',
+  delayMs: 8 * 3_600_000,
+  mainCause: CAUSE,
+  lastAskedAt: '2026-03-02T04:00:00.000Z',
+  observations: 2,
+};
+
+export const SETTLEMENT_STATUS: SettlementStatusResponse = {
+  timeZone: 'Asia/Shanghai',
+  asOf: '2026-03-02T05:00:00.000Z',
+  rows: [SETTLEMENT_ROW, { ...SETTLEMENT_ROW, txnId: 8, maskedPan: null, stage: 'arrived', observations: 0 }],
+};
+
+export const SETTLEMENT_TIMELINE: SettlementTimelineResponse = {
+  timeZone: 'Asia/Shanghai',
+  asOf: '2026-03-02T05:00:00.000Z',
+  row: SETTLEMENT_ROW,
+  contractMode: 'T1',
+  ideal: '2026-03-03T01:00:00.000Z',
+  stages: [
+    { stage: 'authorised', at: '2026-03-02T02:00:00.000Z', source: 'terminal' },
+    { stage: 'expected-arrival', source: 'estimated', calendarUnknown: true },
+  ],
+  segments: [
+    {
+      from: '2026-03-03T01:00:00.000Z',
+      to: '2026-03-03T09:00:00.000Z',
+      ms: 8 * 3_600_000,
+      basis: 'host',
+      hostReason: '08',
+      hostStatus: 'C',
+      ...CAUSE,
+    },
+  ],
+  observations: [{ learntAt: '2026-03-02T04:00:00.000Z', status: 'C', mode: 'T1', delayReason: '08' }],
+};
+
+export const TRACK_REPORT: SettlementTrackReport = {
+  asked: 9,
+  messages: 2,
+  observations: 8,
+  arrived: 1,
+  deferred: 0,
+  unreachable: false,
+  errors: [{ code: 'SETTLE_STATUS_UNKNOWN', rrn: '999999999999' }, { code: 'SETTLE_INQUIRY_BAD_ANSWER' }],
+};
+
 export type Call = { method: string; req: unknown };
 
 export class FakeRuntimeApi implements RuntimeApi {
@@ -247,6 +317,18 @@ export class FakeRuntimeApi implements RuntimeApi {
   async status(): Promise<RuntimeStatus> {
     this.record('status', undefined);
     return STATUS;
+  }
+  async settlementStatus(): Promise<SettlementStatusResponse> {
+    this.record('settlementStatus', undefined);
+    return SETTLEMENT_STATUS;
+  }
+  async settlementTimeline(req: SettlementTimelineRequest): Promise<SettlementTimelineResponse> {
+    this.record('settlementTimeline', req);
+    return SETTLEMENT_TIMELINE;
+  }
+  async settlementTrack(): Promise<SettlementTrackReport> {
+    this.record('settlementTrack', undefined);
+    return TRACK_REPORT;
   }
 
   subscribe(fromSeq: number, listener: (e: RuntimeEvent) => void): Subscription {

@@ -5,7 +5,18 @@ import { API_MAJOR, MAX_FRAME_BYTES } from '../../src/control/protoCodec.js';
 import { PosError } from '../../src/errors.js';
 import type { RuntimeEvent } from '../../src/runtime/RuntimeApi.js';
 import { tempSocketPath } from './controlTestKit.js';
-import { APPROVED, EVENTS, FAILED, FORWARD, ROWS, SETTLED, STATUS } from './FakeRuntimeApi.js';
+import {
+  APPROVED,
+  EVENTS,
+  FAILED,
+  FORWARD,
+  ROWS,
+  SETTLED,
+  SETTLEMENT_STATUS,
+  SETTLEMENT_TIMELINE,
+  STATUS,
+  TRACK_REPORT,
+} from './FakeRuntimeApi.js';
 import { nextServerSideClose, startFake, stopAll } from './protoKit.js';
 
 const clients: PostermClient[] = [];
@@ -26,7 +37,7 @@ describe('PostermClient over the protobuf control socket', () => {
     const c = await client(path);
     expect(c.server).toEqual({
       apiMajor: API_MAJOR,
-      apiMinor: 0,
+      apiMinor: 1,
       software: 'posterm',
       maxFrameBytes: MAX_FRAME_BYTES,
     });
@@ -63,6 +74,13 @@ describe('PostermClient over the protobuf control socket', () => {
     expect(await c.queueForward()).toEqual(FORWARD);
     expect(await c.settle()).toEqual(SETTLED);
     expect(await c.status()).toEqual(STATUS);
+    expect(await c.settlementStatus()).toEqual(SETTLEMENT_STATUS);
+    expect(await c.settlementTimeline({ rrn: '123456789012' })).toEqual(SETTLEMENT_TIMELINE);
+    expect(await c.settlementTrack()).toEqual(TRACK_REPORT);
+    await expect(c.settlementTimeline({ rrn: 'short' })).rejects.toMatchObject({
+      code: 'CONTROL_BAD_REQUEST',
+      context: { key: 'rrn' },
+    });
     expect(api.calls).toEqual([
       { method: 'sale', req: { amountMinor: 1234, tillId: 'till-1' } },
       { method: 'sale', req: { amountMinor: 999_999_999_999, mode: 'force-offline' } },
@@ -77,6 +95,9 @@ describe('PostermClient over the protobuf control socket', () => {
       { method: 'queueForward', req: undefined },
       { method: 'settle', req: undefined },
       { method: 'status', req: undefined },
+      { method: 'settlementStatus', req: undefined },
+      { method: 'settlementTimeline', req: { rrn: '123456789012' } },
+      { method: 'settlementTrack', req: undefined },
     ]);
   });
 

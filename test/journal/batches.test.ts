@@ -163,7 +163,9 @@ describe('migration 3', () => {
     fx.journal.close();
     // the same file as version 1 had it: no batch state at all
     const old = new Database(path);
-    old.exec(`DROP TABLE batch_cards; DROP TABLE batches; DROP INDEX txns_original;
+    old.exec(`DROP TABLE settlement_observations; DROP TABLE settlement_inquiries; DROP INDEX txns_settle_tracked;
+      ALTER TABLE txns DROP COLUMN settle_asked_wall; ALTER TABLE txns DROP COLUMN settle_status;
+      DROP TABLE batch_cards; DROP TABLE batches; DROP INDEX txns_original;
       DELETE FROM counters WHERE name IN ('host_batch', 'offline_code', 'run');
       DROP INDEX txns_till_id; ALTER TABLE txns DROP COLUMN till_id; ALTER TABLE txns DROP COLUMN result_json;`);
     old.pragma('user_version = 1');

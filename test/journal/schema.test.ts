@@ -42,7 +42,15 @@ describe('journal schema and pragmas', () => {
       )
       .all()
       .map((r) => (r as { name: string }).name);
-    expect(tables).toEqual(['advices', 'batch_cards', 'batches', 'counters', 'txns']);
+    expect(tables).toEqual([
+      'advices',
+      'batch_cards',
+      'batches',
+      'counters',
+      'settlement_inquiries',
+      'settlement_observations',
+      'txns',
+    ]);
     db.close();
     const j = fx.reopen();
     fx.reopen();

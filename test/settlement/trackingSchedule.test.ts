@@ -1,0 +1,152 @@
+/** The tracking schedule (pure): intervals per status, the hourly ceiling, stop at A and after the limit. */
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import {
+  DAY_MS,
+  HOUR_MS,
+  MINUTE_MS,
+  nextCheckAt,
+  planInquiries,
+  SCHEDULE,
+  type ScheduleItem,
+} from '../../src/settlement/trackingSchedule.js';
+
+const cfg = { maxInquiriesPerHour: 12, trackDays: 7 };
+const T0 = Date.UTC(2026, 2, 2, 2, 0); // Monday 10:00 in Shanghai
+
+function item(txnId: number, extra: Partial<ScheduleItem> = {}): ScheduleItem {
+  return { txnId, rrn: String(txnId).padStart(12, '0'), authorisedAt: T0, ...extra };
+}
+
+describe('nextCheckAt', () => {
+  it('never asked: due FIRST_MS after authorisation', () => {
+    expect(nextCheckAt(item(1), cfg)).toBe(T0 + SCHEDULE.FIRST_MS);
+  });
+
+  it('asked, nothing learnt since (no answer, garbage): again after RETRY_MS', () => {
+    const asked = T0 + MINUTE_MS;
+    expect(nextCheckAt(item(1, { askedAt: asked }), cfg)).toBe(asked + SCHEDULE.RETRY_MS);
+    const old = { status: 'P', learntAt: T0 };
+    expect(nextCheckAt(item(1, { askedAt: asked, latest: old }), cfg)).toBe(asked + SCHEDULE.RETRY_MS);
+  });
+
+  it('P without expected arrival: every PENDING_MS; C: every CLEARED_MS (slower)', () => {
+    const a = T0 + MINUTE_MS;
+    expect(nextCheckAt(item(1, { askedAt: a, latest: { status: 'P', learntAt: a } }), cfg)).toBe(
+      a + SCHEDULE.PENDING_MS,
+    );
+    expect(nextCheckAt(item(1, { askedAt: a, latest: { status: 'C', learntAt: a } }), cfg)).toBe(
+      a + SCHEDULE.CLEARED_MS,
+    );
+    expect(SCHEDULE.CLEARED_MS).toBeGreaterThan(SCHEDULE.PENDING_MS);
+  });
+
+  it('soon after the expected arrival passes, then every OVERDUE_MS', () => {
+    const a = T0 + MINUTE_MS;
+    const expected = a + 3 * HOUR_MS;
+    const latest = { status: 'C', expectedArrival: expected, learntAt: a };
+    // before it: the expected arrival comes before the C interval
+    expect(nextCheckAt(item(1, { askedAt: a, latest }), cfg)).toBe(expected + SCHEDULE.GRACE_MS);
+    // far ahead: the C interval comes first
+    const far = { ...latest, expectedArrival: a + 2 * DAY_MS };
+    expect(nextCheckAt(item(1, { askedAt: a, latest: far }), cfg)).toBe(a + SCHEDULE.CLEARED_MS);
+    // asked after it, still not arrived: overdue, every hour
+    const b = expected + SCHEDULE.GRACE_MS;
+    const again = { ...latest, learntAt: b };
+    expect(nextCheckAt(item(1, { askedAt: b, latest: again }), cfg)).toBe(b + SCHEDULE.OVERDUE_MS);
+  });
+
+  it('H and F: every HELD_MS; X: every UNKNOWN_MS', () => {
+    const a = T0 + MINUTE_MS;
+    for (const status of ['H', 'F'])
+      expect(nextCheckAt(item(1, { askedAt: a, latest: { status, learntAt: a } }), cfg)).toBe(
+        a + SCHEDULE.HELD_MS,
+      );
+    expect(nextCheckAt(item(1, { askedAt: a, latest: { status: 'X', learntAt: a } }), cfg)).toBe(
+      a + SCHEDULE.UNKNOWN_MS,
+    );
+  });
+
+  it('stops at A, and after the limit of days (one last look at its end)', () => {
+    const a = T0 + MINUTE_MS;
+    expect(nextCheckAt(item(1, { askedAt: a, latest: { status: 'A', learntAt: a } }), cfg)).toBe('stop');
+    const late = T0 + 7 * DAY_MS - HOUR_MS;
+    const h = { status: 'H', learntAt: late };
+    expect(nextCheckAt(item(1, { askedAt: late, latest: h }), cfg)).toBe(T0 + 7 * DAY_MS);
+    const end = T0 + 7 * DAY_MS;
+    expect(nextCheckAt(item(1, { askedAt: end, latest: { ...h, learntAt: end } }), cfg)).toBe('stop');
+  });
+});
+
+describe('planInquiries over a manual clock', () => {
+  it('groups due transactions by 8, most overdue first, and says when to wake', () => {
+    const clock = new ManualClock(T0 + SCHEDULE.FIRST_MS + 1000);
+    const items = Array.from({ length: 19 }, (_, k) => item(k + 1, { authorisedAt: T0 + k }));
+    const plan = planInquiries(items, [], clock.now(), cfg);
+    expect(plan.inquiries.map((g) => g.length)).toEqual([8, 8, 3]);
+    expect(plan.inquiries[0][0].txnId).toBe(1);
+    expect(plan.deferred).toBe(0);
+    expect(plan.wakeAt).toBeUndefined();
+    // after they were asked and answered P, the next look is PENDING_MS later
+    const asked = items.map((i) => ({
+      ...i,
+      askedAt: clock.now(),
+      latest: { status: 'P', learntAt: clock.now() },
+    }));
+    const next = planInquiries(asked, [clock.now(), clock.now(), clock.now()], clock.now(), cfg);
+    expect(next.inquiries).toEqual([]);
+    expect(next.wakeAt).toBe(clock.now() + SCHEDULE.PENDING_MS);
+    clock.advance(SCHEDULE.PENDING_MS);
+    expect(planInquiries(asked, [], clock.now(), cfg).inquiries.flat()).toHaveLength(19);
+  });
+
+  it('the hourly ceiling: no more than maxInquiriesPerHour in any hour; wakes when a place frees', () => {
+    const clock = new ManualClock(T0);
+    const items = Array.from({ length: 40 }, (_, k) => item(k + 1, { authorisedAt: T0 - SCHEDULE.FIRST_MS }));
+    const sent: number[] = [];
+    const small = { maxInquiriesPerHour: 3, trackDays: 7 };
+    const first = planInquiries(items, sent, clock.now(), small);
+    expect(first.inquiries).toHaveLength(3);
+    expect(first.deferred).toBe(40 - 24);
+    expect(first.wakeAt).toBe(T0 + HOUR_MS);
+    sent.push(T0, T0, T0);
+    clock.advance(30 * MINUTE_MS);
+    const asked = new Set(first.inquiries.flat().map((i) => i.txnId));
+    const rest = items.filter((i) => !asked.has(i.txnId));
+    const half = planInquiries(rest, sent, clock.now(), small);
+    expect(half.inquiries).toEqual([]);
+    expect(half.wakeAt).toBe(T0 + HOUR_MS);
+    clock.advance(30 * MINUTE_MS);
+    expect(planInquiries(rest, sent, clock.now(), small).inquiries).toHaveLength(2);
+    // forced ones count against the ceiling too; a manual track is not held back
+    const forced = planInquiries(
+      rest,
+      [T0 + HOUR_MS - 1, T0 + HOUR_MS - 1, T0 + HOUR_MS - 1],
+      clock.now(),
+      small,
+      {
+        forced: () => true,
+      },
+    );
+    expect(forced.inquiries).toEqual([]);
+    const manual = planInquiries(rest, [clock.now(), clock.now(), clock.now()], clock.now(), small, {
+      manual: true,
+    });
+    expect(manual.inquiries.flat()).toHaveLength(16);
+  });
+
+  it('forced: due at once whatever the rule; A and past the limit are stopped', () => {
+    const now = T0 + HOUR_MS;
+    const p = { status: 'P', learntAt: now - MINUTE_MS };
+    const items = [
+      item(1, { askedAt: now - MINUTE_MS, latest: p }),
+      item(2, { askedAt: now - MINUTE_MS, latest: p }),
+      item(3, { askedAt: now - MINUTE_MS, latest: { status: 'A', learntAt: now - MINUTE_MS } }),
+      item(4, { authorisedAt: now - 8 * DAY_MS }),
+    ];
+    const plan = planInquiries(items, [], now, cfg, { forced: (i) => i.txnId === 2 });
+    expect(plan.inquiries.flat().map((i) => i.txnId)).toEqual([2]);
+    expect(plan.stopped.sort()).toEqual([3, 4]);
+    expect(plan.wakeAt).toBe(now - MINUTE_MS + SCHEDULE.PENDING_MS);
+  });
+});
