@@ -98,6 +98,8 @@ export class SettlementTracker {
   private started = false;
   private stopped = false;
   private readonly forcedTxns = new Set<number>();
+  /** When the pending timer fires (clock ms). */
+  private timerDue = 0;
   /** Settled batches and when their transactions become due (FIRST_MS after the 0510). */
   private readonly forcedBatches = new Map<string, number>();
 
@@ -109,7 +111,7 @@ export class SettlementTracker {
   start(): void {
     if (this.started || this.stopped) return;
     this.started = true;
-    this.kick();
+    this.wakeIn(0);
   }
 
   /** No new pass; waits for the inquiry in flight. */
@@ -129,11 +131,15 @@ export class SettlementTracker {
     if (force.batch !== undefined)
       this.forcedBatches.set(force.batch, this.d.clock.now() + SCHEDULE.FIRST_MS);
     if (!this.started) return;
+    // Nothing new is due before FIRST_MS: one pass then covers every sale of that span, instead
+    // of a pass (a read of every tracked sale) after each approval.
+    const due = this.d.clock.now() + SCHEDULE.FIRST_MS;
+    if (this.timer && this.timerDue <= due) return;
     if (this.running) {
       this.again = true;
       return;
     }
-    this.wakeIn(0);
+    this.wakeIn(SCHEDULE.FIRST_MS);
   }
 
   /** Resolves when no pass is running (tests, stop). */
@@ -151,6 +157,7 @@ export class SettlementTracker {
   private wakeIn(ms: number): void {
     if (this.stopped) return;
     this.timer?.cancel();
+    this.timerDue = this.d.clock.now() + Math.max(0, ms);
     this.timer = this.d.clock.setTimeout(
       () => {
         this.timer = undefined;
