@@ -1,19 +1,14 @@
 /** Wall-clock parts in the profile's time zone (fields 12/13 are the terminal's local time). */
+import { zoneOffsetMs } from '../timeZone.js';
+
+const two = (n: number) => String(n).padStart(2, '0');
+
 export function localParts(ms: number, timeZone: string): { mmdd: string; hhmmss: string; yymmdd: string } {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    year: '2-digit',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(ms);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '00';
+  const d = new Date(ms + zoneOffsetMs(timeZone, ms));
+  const mmdd = two(d.getUTCMonth() + 1) + two(d.getUTCDate());
   return {
-    mmdd: get('month') + get('day'),
-    hhmmss: get('hour') + get('minute') + get('second'),
-    yymmdd: get('year') + get('month') + get('day'),
+    mmdd,
+    hhmmss: two(d.getUTCHours()) + two(d.getUTCMinutes()) + two(d.getUTCSeconds()),
+    yymmdd: two(d.getUTCFullYear() % 100) + mmdd,
   };
 }

@@ -5,41 +5,26 @@
  * look-ups.
  */
 import { PosError } from '../../errors.js';
+import { isKnownTimeZone, zoneOffsetMs } from '../../timeZone.js';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 export class HostZone {
-  private readonly fmt: Intl.DateTimeFormat;
   private readonly cache = new Map<number, number>();
 
   constructor(readonly timeZone = 'Asia/Shanghai') {
-    try {
-      this.fmt = new Intl.DateTimeFormat('en-US', {
-        timeZone,
-        hourCycle: 'h23',
-        year: 'numeric',
-        month: 'numeric',
-        day: 'numeric',
-        hour: 'numeric',
-        minute: 'numeric',
-        second: 'numeric',
-      });
-    } catch {
+    if (!isKnownTimeZone(timeZone)) {
       throw new PosError('SETTLE_CONTRACT_INVALID', `unknown time zone '${timeZone}'`, { key: 'timeZone' });
     }
   }
 
-  /** Local time minus UTC at an instant, ms. */
+  /** Local time minus UTC at an instant, ms (cached per hour). */
   offsetMs(utcMs: number): number {
     const hour = Math.floor(utcMs / HOUR_MS);
     let off = this.cache.get(hour);
     if (off === undefined) {
-      const at = hour * HOUR_MS;
-      const p: Record<string, number> = {};
-      for (const part of this.fmt.formatToParts(at))
-        if (part.type !== 'literal') p[part.type] = Number(part.value);
-      off = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - at;
+      off = zoneOffsetMs(this.timeZone, hour * HOUR_MS);
       this.cache.set(hour, off);
     }
     return off;
