@@ -4,14 +4,11 @@
  * pass, a hint in English and Chinese for the technician.
  */
 
-import type { HintId } from './hints.js';
+import type { DiagHint, HintId } from './hints.js';
+
+export type { DiagHint };
 
 export type DiagOutcome = 'pass' | 'warn' | 'fail' | 'skipped';
-
-export interface DiagHint {
-  en: string;
-  zh: string;
-}
 
 export interface DiagResult {
   /** Stable id, e.g. `host.primary.tls`. */

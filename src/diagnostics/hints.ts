@@ -2,7 +2,11 @@
  * Every hint `posterm diag` can give, in English and Chinese: short, as a field technician in
  * China reads them. docs/diagnostics.md lists each one (test/diagnostics checks that it does).
  */
-import type { DiagHint } from './DiagResult.js';
+/** What to do, in English and Chinese. */
+export interface DiagHint {
+  en: string;
+  zh: string;
+}
 
 export const HINTS = {
   // ---- profile ----
