@@ -13,7 +13,7 @@ import { parseProfile } from '../../src/profile/loadProfile.js';
 import { Runtime } from '../../src/runtime/Runtime.js';
 import { splitForJournal } from '../../src/txn/requestFields.js';
 import { emulatorProfileJson } from './profileJson.js';
-import type { QueueFigure } from './queue.js';
+import type { QueueFigure } from './queueFigure.js';
 import { startSimProcess } from './simProcess.js';
 
 const ADVICES = 1000;

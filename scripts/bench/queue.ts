@@ -18,15 +18,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Journal } from '../../src/journal/index.js';
 
-export interface BenchContext {
-  /** a fresh scratch directory on the disk under test */
-  dir: string;
-  /** how long each figure should run */
-  durationMs: number;
-}
+import type { QueueFigure } from './queueFigure.js';
 
-/** One measured figure: returns the JSON fields it contributes. */
-export type QueueFigure = (ctx: BenchContext) => Promise<Record<string, number | string>>;
+export type { BenchContext, QueueFigure } from './queueFigure.js';
 
 /**
  * Durable enqueues (each enqueueAdvice is one committed, fsynced transaction) and raw fsyncs of
