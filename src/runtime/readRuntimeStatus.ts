@@ -4,7 +4,6 @@ import type { HostSession } from '../host/HostSession.js';
 import type { Journal } from '../journal/Journal.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
 import type { Forwarder } from '../txn/Forwarder.js';
-import { DEFAULT_MIN_FREE_BYTES } from '../txn/refusals.js';
 import type { ReaderStatus } from './ReaderMonitor.js';
 import type { RuntimeStatus } from './runtimeStatus.js';
 
@@ -31,7 +30,7 @@ export function readRuntimeStatus(
   } catch {
     // shown as unknown
   }
-  const minFreeBytes = profile.journal.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+  const minFreeBytes = profile.journal.minFreeBytes;
   // reversals held in memory (the journal could not write them) are owed too
   const reversals = journal.pendingReversals().length + forwarder.held.reversals;
   const advices = journal.listQueue('pending').length;

@@ -7,7 +7,7 @@ import { isJournalWriteFailure, type PosError } from '../errors.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import type { NewTxn, TxnRecord } from '../journal/types.js';
 import type { HeldOp } from './HeldOutcomes.js';
-import { DEFAULT_MIN_FREE_BYTES, diskFullRefusal } from './refusals.js';
+import { diskFullRefusal } from './refusals.js';
 import { splitForJournal } from './requestFields.js';
 import type { TxnEngineDeps } from './TxnEngineDeps.js';
 import type { TxnKind, TxnResult } from './types.js';
@@ -61,7 +61,7 @@ export class TxnRecorder {
     if (forwarder.held.size > 0 && forwarder.held.flush(journal) > 0) {
       return diskFullRefusal(kind, undefined, forwarder.held.reversals > 0);
     }
-    const min = profile.journal.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES;
+    const min = profile.journal.minFreeBytes;
     let free: number;
     try {
       free = this.d.freeBytes ? this.d.freeBytes() : journal.freeBytes();

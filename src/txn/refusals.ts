@@ -9,9 +9,6 @@ import type { TerminalProfile } from '../profile/loadProfile.js';
 import { localResult as local } from './localResult.js';
 import type { TxnKind, TxnResult } from './types.js';
 
-/** Profile default for journal.minFreeBytes (also in the schema). */
-export const DEFAULT_MIN_FREE_BYTES = 16 * 1024 * 1024;
-
 /** Sale, refund or void above the profile's limits.maxSaleMinor: refused before the card is read. */
 export function amountLimitRefusal(
   profile: TerminalProfile,
