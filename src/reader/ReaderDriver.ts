@@ -177,7 +177,10 @@ export class ReaderDriver extends EventEmitter<ReaderDriverEvents> {
     try {
       if (f.sub === NeoStatus.CommandNotAllowed)
         throw new PosError('READER_BUSY', 'reader refused activate (busy)');
-      return decodeActivateResponse(f.sub, f.data);
+      const res = decodeActivateResponse(f.sub, f.data);
+      if (res.pan) this.emit('card', { state: 'presented', entryInterface: res.entryInterface });
+      else if (f.sub === NeoStatus.Failed) this.emit('card', { state: 'removed' });
+      return res;
     } finally {
       f.data.fill(0);
     }

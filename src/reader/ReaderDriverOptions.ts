@@ -44,4 +44,9 @@ export interface ReaderDriverEvents {
   restarted: [info: { platform: string }];
   'frame-dropped': [event: NeoParserEvent];
   'unexpected-frame': [info: { command: number; status: number }];
+  /**
+   * NEO 2 has no presence notifications: a card is 'presented' when Activate answers with its
+   * data, 'removed' when Activate ends 0A (card removed, declined offline or terminated).
+   */
+  card: [info: { state: 'presented' | 'removed'; entryInterface?: string }];
 }

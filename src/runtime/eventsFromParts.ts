@@ -1,6 +1,6 @@
 /**
  * Runtime events from its parts: the host link (up / down), the session (sign-on), the reader
- * driver (connected / unavailable, once per change), and the queue depth when it changed.
+ * driver (connected / unavailable, once per change; a card presented or removed), and the queue depth when it changed.
  */
 import type { HostLink } from '../host/HostLink.js';
 import type { HostSession } from '../host/HostSession.js';
@@ -28,6 +28,13 @@ export function eventsFromParts(
   driver?.on('connected', () => readerEvent('connected'));
   driver?.on('disconnected', ({ reason }) => readerEvent('unavailable', reason));
   driver?.on('reconnecting', ({ reason }) => readerEvent('unavailable', reason));
+  driver?.on('card', ({ state, entryInterface }) =>
+    emit({
+      type: 'reader',
+      state: state === 'presented' ? 'card-presented' : 'card-removed',
+      reason: entryInterface,
+    }),
+  );
 }
 
 /** What is owed (reversals, held ones included; advices waiting or in flight), when it changed. */

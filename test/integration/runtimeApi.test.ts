@@ -188,6 +188,11 @@ describe('events', () => {
       'approved',
     ]);
     expect(txn[2]).toMatchObject({ id: r.id, kind: 'purchase', amountMinor: 1500 });
+    // the reader's answer with card data is the card presented, before the runtime reads it
+    const presented = live.findIndex((e) => e.type === 'reader' && e.state === 'card-presented');
+    expect(live[presented]).toMatchObject({ reason: 'contactless' });
+    expect(presented).toBeLessThan(live.indexOf(txn[1]));
+    expect(presented).toBeGreaterThan(live.indexOf(txn[0]));
     const seqs = live.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
@@ -208,6 +213,7 @@ describe('events', () => {
       await s.close();
     });
     expect(ev1(streamed)).toEqual(txn.slice(1));
+    expect(streamed).toContainEqual(live[presented]);
 
     // the start is in the history: reader connected, link up, signed on; the queue after forwarding
     const history: RuntimeEvent[] = [];
@@ -220,6 +226,13 @@ describe('events', () => {
         expect.objectContaining({ type: 'queue', reversals: 0, advices: 0 }),
       ]),
     );
+
+    // a card taken away during the read: card-removed, and the sale fails without charging
+    w.reader!.setCard('removed');
+    const removed = nextEvent(rt, (e) => e.type === 'reader' && e.state === 'card-removed');
+    expect((await rt.sale({ amountMinor: 1550 })).outcome).not.toBe('approved');
+    await removed;
+    w.reader!.setCard('unionpay-contactless');
 
     // closed: no more deliveries
     sub.close();
