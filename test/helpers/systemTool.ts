@@ -33,10 +33,13 @@ export function toolDecision(
   return { action: 'skip', line: `${tool} not installed, tests skipped (${install})` };
 }
 
-/** `describe` for a block that needs `tool` (see toolDecision). */
-export function describeWithTool(tool: string, install: string) {
+/**
+ * `describe` for a block that needs `tool` (see toolDecision). `present` replaces the PATH check
+ * when the need is more than a command (e.g. a Python module).
+ */
+export function describeWithTool(tool: string, install: string, present = () => hasTool(tool)) {
   return (name: string, body: () => void): void => {
-    const d = toolDecision(tool, install, hasTool(tool), process.env);
+    const d = toolDecision(tool, install, present(), process.env);
     if (d.action === 'run') describe(name, body);
     else if (d.action === 'fail')
       describe(name, () => {
