@@ -6,7 +6,8 @@
  *   STARTS starts; the first one creates the journal and its key);
  * - RSS of the runtime process (/proc/PID/status VmRSS, and its peak VmHWM) after SALES sales
  *   through the control socket;
- * - the control round trip of `status` (p50/p99) next to the same `status` called in-process;
+ * - the control round trip of `status` (p50/p99) next to the same `status` called in-process on
+ *   a Runtime object in this process (its own journal with the same sales), the two interleaved;
  * - sales per second through the socket next to the same sales called in-process (Runtime object,
  *   same journal, same virtual reader over TCP, same simulator) in the same run.
  * The virtual reader runs in this process and hands the card over at once (no 30 ms tap); the
@@ -15,7 +16,7 @@
  * settlement at its 1,000th sale. Prints one JSON line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PostermClient } from '../../src/control/PostermClient.js';
@@ -113,14 +114,28 @@ async function timeSales(sale: (amountMinor: number) => Promise<{ outcome: strin
   return SALES / ((performance.now() - t0) / 1000);
 }
 
-async function timeCalls(call: () => unknown): Promise<number[]> {
-  const out: number[] = [];
-  for (let i = 0; i < STATUS_CALLS; i++) {
-    const t0 = performance.now();
-    await call();
-    out.push(performance.now() - t0);
+async function timeCall(call: () => unknown): Promise<number> {
+  const t0 = performance.now();
+  await call();
+  return performance.now() - t0;
+}
+
+/** STATUS_CALLS of each, after WARMUP of each, alternating which one goes first. */
+async function timeStatusInterleaved(
+  socket: () => unknown,
+  inProcess: () => unknown,
+): Promise<{ socketStatus: number[]; inProcessStatus: number[] }> {
+  const socketStatus: number[] = [];
+  const inProcessStatus: number[] = [];
+  for (let i = 0; i < WARMUP + STATUS_CALLS; i++) {
+    const a = i % 2 === 0;
+    const first = await timeCall(a ? socket : inProcess);
+    const second = await timeCall(a ? inProcess : socket);
+    if (i < WARMUP) continue;
+    socketStatus.push(a ? first : second);
+    inProcessStatus.push(a ? second : first);
   }
-  return out;
+  return { socketStatus, inProcessStatus };
 }
 
 async function main(): Promise<void> {
@@ -157,7 +172,7 @@ async function main(): Promise<void> {
       await stopRuntime(child);
     }
 
-    // through the socket
+    // sales through the socket, then RSS
     const child = spawnRuntime(profileFile, logFile);
     await untilReady(socket, child, performance.now());
     const client = await connectClient(socket);
@@ -165,20 +180,34 @@ async function main(): Promise<void> {
     await client.settle();
     const socketSalesPerS = await timeSales((a) => client.sale(a));
     const rssAfter = rssKb(child.pid!);
-    const socketStatus = await timeCalls(() => client.status());
-    await client.close();
-    await stopRuntime(child);
 
-    // in-process: the same runtime code, journal, reader and simulator
+    // in-process: the same runtime code and simulator, its own virtual reader (a reader takes
+    // one terminal), journal (the runtime process holds the first one's lock) and terminal id
+    // (its STANs start again), the same sales
+    const own = join(dir, 'in-process');
+    mkdirSync(own);
+    const reader2 = await startVirtualReader({ tcpPort: 0, presentDelayMs: 0 });
+    cleanups.push(() => reader2.close());
     const rt = await Runtime.start({
-      profile: parseProfile(raw, dir),
+      profile: parseProfile(
+        { ...raw, terminalId: '12345679', reader: { ...raw.reader, device: reader2.path } },
+        own,
+      ),
       log: silentLogger,
-      readerPath: reader.path,
+      readerPath: reader2.path,
     });
     await rt.settle();
     const inProcessSalesPerS = await timeSales((a) => rt.engine.sale({ amountMinor: a }));
-    const inProcessStatus = await timeCalls(() => rt.status());
+
+    // status both ways, interleaved (which goes first alternates), so both see the same moments
+    // of the machine's load
+    const { socketStatus, inProcessStatus } = await timeStatusInterleaved(
+      () => client.status(),
+      () => rt.status(),
+    );
     await rt.stop();
+    await client.close();
+    await stopRuntime(child);
 
     console.log(
       JSON.stringify({
@@ -199,6 +228,8 @@ async function main(): Promise<void> {
         sales_per_s_socket: Math.round(socketSalesPerS),
         sales_per_s_in_process: Math.round(inProcessSalesPerS),
         client: 'protobuf PostermClient (one connection)',
+        status_calls: STATUS_CALLS,
+        status_order: 'interleaved',
         node: process.version,
         node_args: NODE_ARGS.join(' '),
         cpus: cpus().length,
