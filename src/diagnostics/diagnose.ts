@@ -6,10 +6,10 @@
  * which takes the exclusive lock) are opened here and closed before this returns.
  */
 
-import { PostermClient } from '../control/PostermClient.js';
-import { isPosError } from '../errors.js';
 import { loadProfile, type TerminalProfile } from '../profile/loadProfile.js';
 import type { SerialBindingLike } from '../reader/ReaderPort.js';
+import type { SettlementStatusResponse } from '../settlement/settlementReports.js';
+import { askRuntime, type RuntimeEnv } from './askRuntime.js';
 import { checkClockSync, judgeClockOffset, type NtpState } from './clockChecks.js';
 import { type CheckOutcome, type DiagCheck, type DiagReport, notApplicable, pass } from './DiagResult.js';
 import { HostProbe } from './HostProbe.js';
@@ -33,7 +33,6 @@ import { checkProfileKeys, checkProfileValid } from './profileChecks.js';
 import { exitCodeOf, runChecks, summarise } from './runChecks.js';
 import {
   FROM_RUNTIME,
-  type RuntimeFacts,
   runtimeDisk,
   runtimeHostExchange,
   runtimeJournalHealth,
@@ -45,6 +44,7 @@ import {
   runtimeSignOn,
 } from './runtimeFactChecks.js';
 import { checkReaderAnswers, checkSerialDevice, checkSerialOpen, type SerialTarget } from './serialChecks.js';
+import { SETTLEMENT_STAGE_CHECKS, settlementCheckList, statusFromJournal } from './settlementChecks.js';
 
 export interface DiagnoseOptions {
   /** Profile name or file (default 'emulator'). */
@@ -61,6 +61,8 @@ export interface DiagnoseOptions {
   checkTimeoutMs?: number;
   /** NTP state as the system reports it (tests; default timedatectl). */
   ntp?: () => Promise<NtpState>;
+  /** Wall clock of the date-dependent checks (settlement.calendar; tests). */
+  now?: () => number;
 }
 
 /** Every check id in order, for a profile with the given endpoints (the doc lists these). */
@@ -82,52 +84,15 @@ export function checkIds(roles: string[] = ['primary']): string[] {
     'journal.reversals',
     'journal.queue',
     'journal.disk',
+    'settlement.calendar',
+    ...SETTLEMENT_STAGE_CHECKS.map((c) => c.id),
   ];
 }
 
-interface Env {
-  profile: TerminalProfile;
-  runtime?: RuntimeFacts;
-  client?: PostermClient;
+interface Env extends RuntimeEnv {
   journal: JournalAccess;
   probe?: HostProbe;
-}
-
-async function askRuntime(env: Env, timeoutMs: number): Promise<CheckOutcome> {
-  const socket = env.profile.control.socket;
-  if (!socket)
-    return pass({ running: false, mode: 'standalone', reason: 'the profile names no control.socket' });
-  let client: PostermClient;
-  try {
-    client = await PostermClient.connect(socket, {
-      connectTimeoutMs: timeoutMs,
-      timeoutMs,
-      software: 'posterm-diag',
-    });
-  } catch (e) {
-    if (isPosError(e, 'CONTROL_UNREACHABLE')) {
-      return pass({ running: false, mode: 'standalone', socket, errno: e.context.errno ?? null });
-    }
-    const code = isPosError(e) ? e.code : 'unknown';
-    return {
-      result: 'warn',
-      evidence: { running: 'unknown', mode: 'standalone', socket, code },
-      hint: 'runtime.notAnswering',
-    };
-  }
-  env.client = client;
-  try {
-    const [status, queue] = [await client.status(), await client.queueList({})];
-    env.runtime = { status, queue };
-    return pass({ running: true, mode: 'running-runtime', socket, software: client.server.software });
-  } catch (e) {
-    const code = isPosError(e) ? e.code : 'unknown';
-    return {
-      result: 'warn',
-      evidence: { running: true, mode: 'standalone', socket, code },
-      hint: 'runtime.notAnswering',
-    };
-  }
+  settlement?: { status?: SettlementStatusResponse };
 }
 
 const EMULATOR = "reader.device is 'emulator' (the virtual reader runs beside the runtime)";
@@ -288,6 +253,19 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
         return f ? runtimeDisk(f) : checkJournalDisk(p.journal.path, p.journal.minFreeBytes);
       },
     },
+    ...settlementCheckList(
+      p,
+      () => {
+        if (env.runtime) return env.runtime.settlement;
+        if (!env.settlement) {
+          const j = env.journal.journal();
+          env.settlement = { status: j ? statusFromJournal(j, p) : undefined };
+        }
+        return env.settlement.status;
+      },
+      () => (env.runtime ? { source: FROM_RUNTIME, journalOpened: false } : {}),
+      o.now,
+    ),
   );
   return checks;
 }

@@ -101,7 +101,9 @@ describe('posterm diag beside a running runtime', () => {
     world = await startWorld();
     for (let i = 0; i < 100 && !(await world.rt.status()).signedOn; i++)
       await new Promise((r) => setTimeout(r, 20));
-    const r = await diagnose({ profile: world.profileFile, ntp: async () => 'unknown' });
+    // a date the bundled holiday calendar covers for more than 60 days
+    const now = () => Date.parse('2026-06-01T00:00:00Z');
+    const r = await diagnose({ profile: world.profileFile, ntp: async () => 'unknown', now });
     expect(r.mode).toBe('running-runtime');
     expect(expectCheck(r, 'runtime.control', 'pass').evidence).toMatchObject({ running: true });
     expect(expectCheck(r, 'serial.open', 'pass').evidence).toMatchObject({
@@ -125,6 +127,9 @@ describe('posterm diag beside a running runtime', () => {
         source: FROM_RUNTIME,
         journalOpened: false,
       });
+    }
+    for (const id of ['settlement.held', 'settlement.failed', 'settlement.unknown', 'settlement.overdue']) {
+      expect(expectCheck(r, id, 'pass').evidence, id).toMatchObject({ source: FROM_RUNTIME, tracked: 0 });
     }
     // the network checks ran from diag itself
     expect(expectCheck(r, 'host.primary.tcp', 'pass').evidence.source).toBeUndefined();
