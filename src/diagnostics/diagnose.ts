@@ -11,7 +11,7 @@ import type { SerialBindingLike } from '../reader/ReaderPort.js';
 import type { SettlementStatusResponse } from '../settlement/settlementReports.js';
 import { askRuntime, type RuntimeEnv } from './askRuntime.js';
 import { checkClockSync, judgeClockOffset, type NtpState } from './clockChecks.js';
-import { type CheckOutcome, type DiagCheck, type DiagReport, notApplicable, pass } from './DiagResult.js';
+import { type DiagCheck, type DiagReport, notApplicable, pass } from './DiagResult.js';
 import { HostProbe } from './HostProbe.js';
 import { JournalAccess } from './JournalAccess.js';
 import {
@@ -30,6 +30,7 @@ import {
   type LookupFn,
 } from './networkChecks.js';
 import { checkProfileKeys, checkProfileValid } from './profileChecks.js';
+import { ReaderProbe } from './ReaderProbe.js';
 import { exitCodeOf, runChecks, summarise } from './runChecks.js';
 import {
   FROM_RUNTIME,
@@ -43,7 +44,7 @@ import {
   runtimeSerialOpen,
   runtimeSignOn,
 } from './runtimeFactChecks.js';
-import { checkReaderAnswers, checkSerialDevice, checkSerialOpen, type SerialTarget } from './serialChecks.js';
+import { checkSerialDevice, checkSerialOpen, type SerialTarget } from './serialChecks.js';
 import { SETTLEMENT_STAGE_CHECKS, settlementCheckList, statusFromJournal } from './settlementChecks.js';
 
 export interface DiagnoseOptions {
@@ -74,6 +75,7 @@ export function checkIds(roles: string[] = ['primary']): string[] {
     'serial.device',
     'serial.open',
     'reader.ping',
+    'reader.frames',
     ...roles.flatMap((r) => [`host.${r}.dns`, `host.${r}.tcp`, `host.${r}.tls`]),
     'host.signon',
     'host.echo',
@@ -92,6 +94,7 @@ export function checkIds(roles: string[] = ['primary']): string[] {
 interface Env extends RuntimeEnv {
   journal: JournalAccess;
   probe?: HostProbe;
+  reader?: ReaderProbe;
   settlement?: { status?: SettlementStatusResponse };
 }
 
@@ -136,8 +139,19 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
       requires: ['serial.open'],
       run: async () => {
         const f = rt();
-        return f ? runtimeReader(f) : checkReaderAnswers(serial);
+        if (f) return runtimeReader(f);
+        env.reader = new ReaderProbe(serial);
+        return env.reader.answers();
       },
+    },
+    {
+      id: 'reader.frames',
+      title: 'frame counters over a burst of pings',
+      requires: ['reader.ping'],
+      run: async () =>
+        env.reader
+          ? env.reader.burst()
+          : notApplicable('the runtime holds the port (diag sends no burst while it runs)'),
     },
   ];
   const endpoints: [string, NonNullable<TerminalProfile['host']['backup']>][] = [['primary', p.host.primary]];
@@ -318,6 +332,7 @@ export async function diagnose(o: DiagnoseOptions = {}): Promise<DiagReport> {
     };
   } finally {
     env.probe?.close();
+    await env.reader?.close();
     env.journal.close();
     await env.client?.close().catch(() => {});
   }
