@@ -21,6 +21,7 @@ import {
   checkJournalQueue,
   checkJournalReversals,
 } from './journalChecks.js';
+import { NEEDS_CARD, type OnCardWait, runtimeMacCheck, standaloneMacCheck } from './macChecks.js';
 import {
   checkDns,
   checkTcp,
@@ -62,6 +63,10 @@ export interface DiagnoseOptions {
   checkTimeoutMs?: number;
   /** NTP state as the system reports it (tests; default timedatectl). */
   ntp?: () => Promise<NtpState>;
+  /** Present a card for host.mac (a balance inquiry whose answer's MAC is checked). */
+  card?: boolean;
+  /** Called when the card is asked for (the CLI prompts the technician). */
+  onCardWait?: OnCardWait;
   /** Wall clock of the date-dependent checks (settlement.calendar; tests). */
   now?: () => number;
 }
@@ -79,6 +84,7 @@ export function checkIds(roles: string[] = ['primary']): string[] {
     ...roles.flatMap((r) => [`host.${r}.dns`, `host.${r}.tcp`, `host.${r}.tls`]),
     'host.signon',
     'host.echo',
+    'host.mac',
     'clock.host',
     'clock.sync',
     'journal.integrity',
@@ -208,6 +214,18 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
       run: async () => {
         const f = rt();
         return f ? runtimeHostExchange(f) : probe().echo();
+      },
+    },
+    {
+      id: 'host.mac',
+      title: 'MAC checked on a real answer (balance inquiry)',
+      requires: o.card ? ['host.signon', 'reader.ping'] : [],
+      run: async () => {
+        if (!o.card) return notApplicable(NEEDS_CARD);
+        const timeoutS = p.reader.tapTimeoutS;
+        if (env.client && rt()) return runtimeMacCheck(env.client, timeoutS, o.onCardWait);
+        if (!env.reader) return notApplicable(EMULATOR);
+        return standaloneMacCheck(env.reader, probe(), timeoutS, o.onCardWait);
       },
     },
     {
