@@ -1,16 +1,17 @@
 /**
  * Diag's reader checks over real pseudo-terminals (socat): the virtual reader (clean, with noise
  * before every answer, with a bad CRC), a device that is not a reader (answers modem-like lines)
- * and one that answers nothing. reader.ping says whether a NEO 2 reader is there, reader.frames
+ * and one that answers nothing, and a port this user may not open. reader.ping says whether a NEO 2 reader is there, reader.frames
  * counts what a burst of pings met on the line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { diagnose } from '../../src/diagnostics/diagnose.js';
 import { BURST_PINGS, ReaderProbe } from '../../src/diagnostics/ReaderProbe.js';
+import { checkSerialOpen } from '../../src/diagnostics/serialChecks.js';
 import { startVirtualReader } from '../../src/emulator/VirtualReaderServer.js';
 import { describeWithTool } from '../helpers/systemTool.js';
 import { diagTerminal, expectCheck } from './diagKit.js';
@@ -100,6 +101,30 @@ describeWithSocat('posterm diag: the reader line', () => {
     expect(x.evidence).toMatchObject({ line: 'bytes that are not NEO 2 frames', frames: { ok: 0 } });
     expect((x.evidence.frames as { noiseBytes: number }).noiseBytes).toBeGreaterThan(0);
     expect(expectCheck(r, 'reader.frames', 'skipped').skippedBecause).toBe('reader.ping failed');
+  });
+
+  it('a port this user may not open fails serial.open with the dialout hint (EACCES)', async () => {
+    const sim = await virtualReader();
+    const real = realpathSync(sim.path);
+    const isRoot = process.getuid?.() === 0;
+    // root opens anything: the check runs as nobody (effective ids); anyone else: mode 000
+    chmodSync(real, isRoot ? 0o600 : 0o000);
+    let x: Awaited<ReturnType<typeof checkSerialOpen>>;
+    if (isRoot) {
+      process.setegid?.(65534);
+      process.seteuid?.(65534);
+    }
+    try {
+      x = await checkSerialOpen({ device: sim.path });
+    } finally {
+      if (isRoot) {
+        process.seteuid?.(0);
+        process.setegid?.(0);
+      }
+      chmodSync(real, 0o600);
+    }
+    expect(x).toMatchObject({ result: 'fail', hint: 'serial.permission' });
+    expect(JSON.stringify(x.evidence)).toMatch(/EACCES|Permission denied/);
   });
 
   it('a device that answers nothing: reader.ping fails with no answer (line silent)', async () => {
