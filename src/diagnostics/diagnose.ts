@@ -20,6 +20,7 @@ import {
   checkJournalKey,
   checkJournalQueue,
   checkJournalReversals,
+  checkOpenBatch,
 } from './journalChecks.js';
 import { NEEDS_CARD, type OnCardWait, runtimeMacCheck, standaloneMacCheck } from './macChecks.js';
 import {
@@ -91,6 +92,7 @@ export function checkIds(roles: string[] = ['primary']): string[] {
     'journal.key',
     'journal.reversals',
     'journal.queue',
+    'journal.batch',
     'journal.disk',
     'settlement.calendar',
     ...SETTLEMENT_STAGE_CHECKS.map((c) => c.id),
@@ -276,6 +278,15 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
         const f = rt();
         return f ? runtimeQueue(f, p.offline.maxAgeS) : checkJournalQueue(env.journal, p.offline.maxAgeS);
       },
+    },
+    {
+      id: 'journal.batch',
+      title: "the open batch's age",
+      requires: ['journal.integrity'],
+      run: async () =>
+        rt()
+          ? notApplicable('the runtime holds the journal; posterm settle settles the open batch')
+          : checkOpenBatch(env.journal),
     },
     {
       id: 'journal.disk',

@@ -213,6 +213,10 @@ export const HINTS = {
     en: 'Offline transactions older than offline.maxAgeS are still waiting to be sent: bring the terminal online; call the acquirer if they are refused.',
     zh: '有超过 offline.maxAgeS 仍未上送的离线交易:尽快恢复联网;若被拒绝请联系收单机构。',
   },
+  'journal.batchOld': {
+    en: 'The open batch holds sales older than 24 hours, or an older batch is not settled: settle now (posterm settle); the money for these sales waits for it.',
+    zh: '当前批次有超过 24 小时的交易,或有更早的批次未结算:请立即结算(posterm settle);这些交易的资金要等结算后才划付。',
+  },
   'journal.diskLow': {
     en: 'Free disk space is below journal.minFreeBytes: new sales are refused; free space on the journal disk (old logs).',
     zh: '磁盘剩余空间低于 journal.minFreeBytes:新交易将被拒绝;清理流水库所在磁盘(如旧日志)。',
