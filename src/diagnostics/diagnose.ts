@@ -222,6 +222,8 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
       id: 'host.mac',
       title: 'MAC checked on a real answer (balance inquiry)',
       requires: o.card ? ['host.signon', 'reader.ping'] : [],
+      // the technician's tap, then the host's answer
+      timeoutMs: (p.reader.tapTimeoutS + 60) * 1000 + p.host.responseTimeoutMs + p.host.connectTimeoutMs,
       run: async () => {
         if (!o.card) return notApplicable(NEEDS_CARD);
         const timeoutS = p.reader.tapTimeoutS;
