@@ -8,15 +8,16 @@ import type { DiagReport, DiagResult } from '../diagnostics/DiagResult.js';
 import { isPosError } from '../errors.js';
 import type { CliCommand, CliIo } from './command.js';
 
-const usage = `usage: posterm diag [--profile NAME|FILE] [--json] [--lang en|zh]
+const usage = `usage: posterm diag [--profile NAME|FILE] [--json] [--lang en|zh] [--card]
        posterm diag --watch [SECONDS] [--interval SECONDS] [--profile P] [--json]
        posterm diag --bundle FILE [--log-file LOG] [--profile P] [--json] [--lang en|zh]
 
 Checks in order, each pass / warn / fail / skipped (with the failed check it needed), its
 duration, what was measured and, when not a pass, what to do: profile and keys, the serial
 port and the reader, DNS / TCP / TLS to each host endpoint, sign-on (key check values) and
-echo test, the clock (against the host's time, NTP, time zone), the journal (integrity,
-pending reversals, queue age, disk, key).
+echo test, the MAC of a real answer (--card), the clock (against the host's time, NTP, time
+zone), the journal (integrity, pending reversals, queue age, disk, key), settlement (holiday
+calendar ahead; sales held, failed, unknown to the host, overdue).
 
 While the runtime runs (its control socket answers), the reader, host and journal facts come
 from the runtime; diag opens neither the serial port nor the journal. The network checks
@@ -25,6 +26,8 @@ always run from diag itself.
   --profile P   terminal profile name or file (default emulator)
   --json        one JSON object (the report) instead of the table
   --lang L      hints in en (default) or zh
+  --card        present a card when asked: a balance inquiry (no money moves) whose answer's
+                MAC is checked (host.mac); without it host.mac is skipped
   --watch [S]   repeat the link checks (standalone: DNS + TCP connect per host, and an echo
                 test after a good sign-on; runtime running: TCP connect only) every second,
                 live per host: sent, lost, loss %, round trip last/p50/p99, jitter, link
@@ -156,6 +159,7 @@ const diag: CliCommand = {
       interval?: string;
       bundle?: string;
       'log-file'?: string;
+      card?: boolean;
     };
     let watch: string | undefined;
     try {
@@ -170,6 +174,7 @@ const diag: CliCommand = {
           interval: { type: 'string' },
           bundle: { type: 'string' },
           'log-file': { type: 'string' },
+          card: { type: 'boolean' },
         },
       }).values;
     } catch (e) {
@@ -197,7 +202,14 @@ const diag: CliCommand = {
     let report: DiagReport;
     try {
       const { diagnose } = await import('../diagnostics/diagnose.js');
-      report = await diagnose({ profile: values.profile });
+      report = await diagnose({
+        profile: values.profile,
+        card: values.card,
+        onCardWait: (s) =>
+          io.stderr.write(
+            `host.mac: present a card on the reader within ${s} s / 请在 ${s} 秒内挥卡、插卡或刷卡\n`,
+          ),
+      });
     } catch (e) {
       const what = isPosError(e) ? `${e.code}: ${e.message}` : (e as Error).message;
       io.stderr.write(`posterm diag: could not run: ${what}\n`);

@@ -38,6 +38,8 @@ export interface DiagCheck {
   requires?: string[];
   /** Skipped unless at least one of these passed or warned. */
   requiresAny?: string[];
+  /** Longest this check may take, when not the run's (a card read waits for a person). */
+  timeoutMs?: number;
   run(): Promise<CheckOutcome>;
 }
 

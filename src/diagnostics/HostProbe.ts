@@ -13,8 +13,12 @@ import {
   hostLinkOptionsFromProfile,
   hostSessionOptionsFromProfile,
 } from '../host/hostLinkOptionsFromProfile.js';
+import { balanceInquiryRequestToMessage } from '../iso8583/views/cupPos.js';
 import { silentLogger } from '../log.js';
+import { maskPan } from '../mask.js';
 import { profileTmk, type TerminalProfile } from '../profile/loadProfile.js';
+import type { CardRead } from '../txn/ports.js';
+import { viewCard } from '../txn/requestFields.js';
 import { causeFailure } from './causeFailure.js';
 import type { HostAnswerTime } from './clockChecks.js';
 import { type CheckOutcome, pass } from './DiagResult.js';
@@ -139,6 +143,51 @@ export class HostProbe {
         return { result: 'fail', evidence: { code: e.code, key: e.context.key }, hint: 'profile.noTmk' };
       }
       return causeFailure(e, { endpoint: this.endpoint ?? null, roundTripMs: ms(t0) });
+    }
+  }
+
+  /**
+   * `host.mac`: a balance inquiry (0200, processing code 310000) with a card read from the reader;
+   * HostSession verifies the MAC of the 0210 before anything else (missing or wrong:
+   * HOST_BAD_MAC). A verified answer passes whatever its response code, but A0 (the host could
+   * not verify ours). Evidence: the masked card, response code, `mac`; never track data.
+   */
+  async macCheck(card: CardRead): Promise<CheckOutcome> {
+    const t0 = performance.now();
+    const p = this.profile;
+    const base = { maskedPan: maskPan(card.pan), entryInterface: card.entryInterface, mti: '0200' };
+    try {
+      const s = this.open();
+      const msg = balanceInquiryRequestToMessage({
+        terminalId: p.terminalId,
+        merchantId: p.merchantId,
+        currency: p.currency,
+        ...viewCard(card),
+        stan: await this.nextStan(),
+        batch: this.batch(),
+      });
+      const res = await s.send(msg);
+      const responseCode = res.message.fields[39] ?? null;
+      const evidence = {
+        ...base,
+        endpoint: this.endpoint ?? null,
+        answer: res.message.mti,
+        responseCode,
+        mac: 'verified',
+        roundTripMs: ms(t0),
+      };
+      if (responseCode === 'A0') return { result: 'fail', evidence, hint: 'host.macRejected' };
+      return pass(evidence);
+    } catch (e) {
+      if (!isPosError(e)) throw e;
+      const bad = e.code === 'HOST_BAD_MAC';
+      return causeFailure(e, {
+        ...base,
+        endpoint: this.endpoint ?? null,
+        mac: bad ? 'missing or wrong' : 'not checked',
+        ...(typeof e.context.responseCode === 'string' ? { responseCode: e.context.responseCode } : {}),
+        roundTripMs: ms(t0),
+      });
     }
   }
 

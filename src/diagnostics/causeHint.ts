@@ -13,6 +13,7 @@ const BY_CAUSE: Partial<Record<HostFailureCause, HintId>> = {
   'tls-config': 'tls.config',
   silence: 'host.silence',
   garbage: 'host.garbage',
+  'bad-mac': 'host.badMac',
   'key-check': 'host.keyCheck',
   'sign-on-refused': 'host.signOnRefused',
 };

@@ -6,12 +6,12 @@
  * which takes the exclusive lock) are opened here and closed before this returns.
  */
 
-import { PostermClient } from '../control/PostermClient.js';
-import { isPosError } from '../errors.js';
 import { loadProfile, type TerminalProfile } from '../profile/loadProfile.js';
 import type { SerialBindingLike } from '../reader/ReaderPort.js';
+import type { SettlementStatusResponse } from '../settlement/settlementReports.js';
+import { askRuntime, type RuntimeEnv } from './askRuntime.js';
 import { checkClockSync, judgeClockOffset, type NtpState } from './clockChecks.js';
-import { type CheckOutcome, type DiagCheck, type DiagReport, notApplicable, pass } from './DiagResult.js';
+import { type DiagCheck, type DiagReport, notApplicable, pass } from './DiagResult.js';
 import { HostProbe } from './HostProbe.js';
 import { JournalAccess } from './JournalAccess.js';
 import {
@@ -20,7 +20,9 @@ import {
   checkJournalKey,
   checkJournalQueue,
   checkJournalReversals,
+  checkOpenBatch,
 } from './journalChecks.js';
+import { NEEDS_CARD, type OnCardWait, runtimeMacCheck, standaloneMacCheck } from './macChecks.js';
 import {
   checkDns,
   checkTcp,
@@ -30,10 +32,10 @@ import {
   type LookupFn,
 } from './networkChecks.js';
 import { checkProfileKeys, checkProfileValid } from './profileChecks.js';
+import { ReaderProbe } from './ReaderProbe.js';
 import { exitCodeOf, runChecks, summarise } from './runChecks.js';
 import {
   FROM_RUNTIME,
-  type RuntimeFacts,
   runtimeDisk,
   runtimeHostExchange,
   runtimeJournalHealth,
@@ -44,7 +46,8 @@ import {
   runtimeSerialOpen,
   runtimeSignOn,
 } from './runtimeFactChecks.js';
-import { checkReaderAnswers, checkSerialDevice, checkSerialOpen, type SerialTarget } from './serialChecks.js';
+import { checkSerialDevice, checkSerialOpen, type SerialTarget } from './serialChecks.js';
+import { SETTLEMENT_STAGE_CHECKS, settlementCheckList, statusFromJournal } from './settlementChecks.js';
 
 export interface DiagnoseOptions {
   /** Profile name or file (default 'emulator'). */
@@ -61,6 +64,12 @@ export interface DiagnoseOptions {
   checkTimeoutMs?: number;
   /** NTP state as the system reports it (tests; default timedatectl). */
   ntp?: () => Promise<NtpState>;
+  /** Present a card for host.mac (a balance inquiry whose answer's MAC is checked). */
+  card?: boolean;
+  /** Called when the card is asked for (the CLI prompts the technician). */
+  onCardWait?: OnCardWait;
+  /** Wall clock of the date-dependent checks (settlement.calendar; tests). */
+  now?: () => number;
 }
 
 /** Every check id in order, for a profile with the given endpoints (the doc lists these). */
@@ -72,62 +81,29 @@ export function checkIds(roles: string[] = ['primary']): string[] {
     'serial.device',
     'serial.open',
     'reader.ping',
+    'reader.frames',
     ...roles.flatMap((r) => [`host.${r}.dns`, `host.${r}.tcp`, `host.${r}.tls`]),
     'host.signon',
     'host.echo',
+    'host.mac',
     'clock.host',
     'clock.sync',
     'journal.integrity',
     'journal.key',
     'journal.reversals',
     'journal.queue',
+    'journal.batch',
     'journal.disk',
+    'settlement.calendar',
+    ...SETTLEMENT_STAGE_CHECKS.map((c) => c.id),
   ];
 }
 
-interface Env {
-  profile: TerminalProfile;
-  runtime?: RuntimeFacts;
-  client?: PostermClient;
+interface Env extends RuntimeEnv {
   journal: JournalAccess;
   probe?: HostProbe;
-}
-
-async function askRuntime(env: Env, timeoutMs: number): Promise<CheckOutcome> {
-  const socket = env.profile.control.socket;
-  if (!socket)
-    return pass({ running: false, mode: 'standalone', reason: 'the profile names no control.socket' });
-  let client: PostermClient;
-  try {
-    client = await PostermClient.connect(socket, {
-      connectTimeoutMs: timeoutMs,
-      timeoutMs,
-      software: 'posterm-diag',
-    });
-  } catch (e) {
-    if (isPosError(e, 'CONTROL_UNREACHABLE')) {
-      return pass({ running: false, mode: 'standalone', socket, errno: e.context.errno ?? null });
-    }
-    const code = isPosError(e) ? e.code : 'unknown';
-    return {
-      result: 'warn',
-      evidence: { running: 'unknown', mode: 'standalone', socket, code },
-      hint: 'runtime.notAnswering',
-    };
-  }
-  env.client = client;
-  try {
-    const [status, queue] = [await client.status(), await client.queueList({})];
-    env.runtime = { status, queue };
-    return pass({ running: true, mode: 'running-runtime', socket, software: client.server.software });
-  } catch (e) {
-    const code = isPosError(e) ? e.code : 'unknown';
-    return {
-      result: 'warn',
-      evidence: { running: true, mode: 'standalone', socket, code },
-      hint: 'runtime.notAnswering',
-    };
-  }
+  reader?: ReaderProbe;
+  settlement?: { status?: SettlementStatusResponse };
 }
 
 const EMULATOR = "reader.device is 'emulator' (the virtual reader runs beside the runtime)";
@@ -171,8 +147,19 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
       requires: ['serial.open'],
       run: async () => {
         const f = rt();
-        return f ? runtimeReader(f) : checkReaderAnswers(serial);
+        if (f) return runtimeReader(f);
+        env.reader = new ReaderProbe(serial);
+        return env.reader.answers();
       },
+    },
+    {
+      id: 'reader.frames',
+      title: 'frame counters over a burst of pings',
+      requires: ['reader.ping'],
+      run: async () =>
+        env.reader
+          ? env.reader.burst()
+          : notApplicable('the runtime holds the port (diag sends no burst while it runs)'),
     },
   ];
   const endpoints: [string, NonNullable<TerminalProfile['host']['backup']>][] = [['primary', p.host.primary]];
@@ -232,6 +219,20 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
       },
     },
     {
+      id: 'host.mac',
+      title: 'MAC checked on a real answer (balance inquiry)',
+      requires: o.card ? ['host.signon', 'reader.ping'] : [],
+      // the technician's tap, then the host's answer
+      timeoutMs: (p.reader.tapTimeoutS + 60) * 1000 + p.host.responseTimeoutMs + p.host.connectTimeoutMs,
+      run: async () => {
+        if (!o.card) return notApplicable(NEEDS_CARD);
+        const timeoutS = p.reader.tapTimeoutS;
+        if (env.client && rt()) return runtimeMacCheck(env.client, timeoutS, o.onCardWait);
+        if (!env.reader) return notApplicable(EMULATOR);
+        return standaloneMacCheck(env.reader, probe(), timeoutS, o.onCardWait);
+      },
+    },
+    {
       id: 'clock.host',
       title: "system time against the host's (fields 12/13)",
       requiresAny: ['host.signon', 'host.echo'],
@@ -281,6 +282,15 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
       },
     },
     {
+      id: 'journal.batch',
+      title: "the open batch's age",
+      requires: ['journal.integrity'],
+      run: async () =>
+        rt()
+          ? notApplicable('the runtime holds the journal; posterm settle settles the open batch')
+          : checkOpenBatch(env.journal),
+    },
+    {
       id: 'journal.disk',
       title: 'disk space for the journal',
       run: async () => {
@@ -288,6 +298,19 @@ function plan(env: Env, o: DiagnoseOptions): DiagCheck[] {
         return f ? runtimeDisk(f) : checkJournalDisk(p.journal.path, p.journal.minFreeBytes);
       },
     },
+    ...settlementCheckList(
+      p,
+      () => {
+        if (env.runtime) return env.runtime.settlement;
+        if (!env.settlement) {
+          const j = env.journal.journal();
+          env.settlement = { status: j ? statusFromJournal(j, p) : undefined };
+        }
+        return env.settlement.status;
+      },
+      () => (env.runtime ? { source: FROM_RUNTIME, journalOpened: false } : {}),
+      o.now,
+    ),
   );
   return checks;
 }
@@ -340,6 +363,7 @@ export async function diagnose(o: DiagnoseOptions = {}): Promise<DiagReport> {
     };
   } finally {
     env.probe?.close();
+    await env.reader?.close();
     env.journal.close();
     await env.client?.close().catch(() => {});
   }

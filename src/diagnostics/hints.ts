@@ -60,6 +60,14 @@ export const HINTS = {
     en: 'The running runtime reports the reader unavailable (reason in the evidence): check cable and power; the runtime reconnects by itself.',
     zh: '运行中的程序报告读卡器不可用(原因见证据):检查线缆和电源,程序会自动重连。',
   },
+  'reader.notReader': {
+    en: 'Bytes arrive on the port but none is a card reader frame: reader.device is another device (modem, printer, scale) or the baud rate is wrong; check reader.device and reader.baud.',
+    zh: '串口有数据但不是读卡器报文:reader.device 指向了其他设备(调制解调器、打印机、电子秤)或波特率不对;核对 reader.device 和 reader.baud。',
+  },
+  'reader.frameErrors': {
+    en: 'The reader answers but the line is poor (lost pings, bad CRC or noise bytes in the evidence): reseat or replace the USB cable, keep it away from power cables, avoid USB hubs.',
+    zh: '读卡器有应答但线路质量差(丢失的 ping、CRC 错误或噪声字节见证据):重新插紧或更换 USB 线,远离电源线,不要经过 USB 集线器。',
+  },
   // ---- network path to the host ----
   'host.dns': {
     en: 'The host name cannot be resolved (DNS): check the network or SIM and the DNS servers (/etc/resolv.conf); confirm the host name with the acquirer.',
@@ -127,6 +135,18 @@ export const HINTS = {
     en: 'The echo test (0820) was answered with a response code other than 00 (in the evidence): tell the acquirer.',
     zh: '回响测试(0820)应答码不是 00(见证据):告知收单机构。',
   },
+  'host.badMac': {
+    en: "The host's answer failed the MAC check (its MAC is missing or wrong): the terminal refuses such answers; sign on again, and if it repeats reload the TMK and tell the acquirer (the line may alter messages).",
+    zh: '主机应答的 MAC 校验失败(缺失或错误):终端不接受此类应答;重新签到,反复出现则重新灌装主密钥并告知收单机构(线路可能篡改报文)。',
+  },
+  'host.macRejected': {
+    en: "The host could not verify the terminal's MAC (response A0): sign on again; if it repeats, the TMK or the MAC method differs from the acquirer's.",
+    zh: '主机无法校验终端的 MAC(应答码 A0):重新签到;反复出现说明主密钥或 MAC 算法与收单机构不一致。',
+  },
+  'host.noCard': {
+    en: 'No card was read for the MAC check (balance inquiry): run diag --card again and tap, insert or swipe a card when asked.',
+    zh: '未读到卡片,无法做 MAC 校验(余额查询):重新运行 diag --card,按提示挥卡、插卡或刷卡。',
+  },
   'host.failed': {
     en: 'The exchange with the host failed (code and cause in the evidence): look the code up in docs/errors.md.',
     zh: '与主机通讯失败(错误码和原因见证据):在 docs/errors.md 中查该错误码。',
@@ -193,9 +213,42 @@ export const HINTS = {
     en: 'Offline transactions older than offline.maxAgeS are still waiting to be sent: bring the terminal online; call the acquirer if they are refused.',
     zh: '有超过 offline.maxAgeS 仍未上送的离线交易:尽快恢复联网;若被拒绝请联系收单机构。',
   },
+  'journal.batchOld': {
+    en: 'The open batch holds sales older than 24 hours, or an older batch is not settled: settle now (posterm settle); the money for these sales waits for it.',
+    zh: '当前批次有超过 24 小时的交易,或有更早的批次未结算:请立即结算(posterm settle);这些交易的资金要等结算后才划付。',
+  },
   'journal.diskLow': {
     en: 'Free disk space is below journal.minFreeBytes: new sales are refused; free space on the journal disk (old logs).',
     zh: '磁盘剩余空间低于 journal.minFreeBytes:新交易将被拒绝;清理流水库所在磁盘(如旧日志)。',
+  },
+  // ---- settlement ----
+  'settlement.calendarUnreadable': {
+    en: 'The holiday calendar cannot be read (settlement.calendarDir, file in the evidence): fix or remove the file; settlement dates are unknown until then.',
+    zh: '节假日日历无法读取(settlement.calendarDir,文件见证据):修正或删除该文件;在此之前无法计算到账日期。',
+  },
+  'settlement.calendarEnded': {
+    en: "The holiday calendar does not cover today: expected arrival dates are unknown. Install this year's calendar (software update, or a file in settlement.calendarDir).",
+    zh: '节假日日历不包含今天:无法计算预计到账日期。请安装今年的日历(升级软件,或在 settlement.calendarDir 放入日历文件)。',
+  },
+  'settlement.calendarShort': {
+    en: "The holiday calendar ends in less than 60 days: install next year's calendar when the State Council notice is out (software update, or a file in settlement.calendarDir).",
+    zh: '节假日日历不足 60 天即到期:国务院办公厅通知发布后,请安装下一年日历(升级软件,或在 settlement.calendarDir 放入日历文件)。',
+  },
+  'settlement.held': {
+    en: 'The acquirer holds the money of these sales (risk control): the merchant calls the acquirer with the RRNs in the evidence.',
+    zh: '收单机构冻结了这些交易的资金(风控):商户带上证据中的参考号(RRN)联系收单机构。',
+  },
+  'settlement.failed': {
+    en: "The payout of these sales failed or bounced: check the merchant's settlement account with the acquirer (RRNs in the evidence).",
+    zh: '这些交易的划款失败或被退回:与收单机构核对商户结算账户(参考号见证据)。',
+  },
+  'settlement.unknownToHost': {
+    en: 'The host has no record of these approved sales: no money will come for them as things stand; call the acquirer with the RRNs, dates and amounts in the evidence.',
+    zh: '主机没有这些已批准交易的记录:目前这些交易不会到账;带上证据中的参考号、日期和金额联系收单机构。',
+  },
+  'settlement.overdue': {
+    en: 'Money for these sales is later than expected: see posterm settlement timeline RRN for the cause; call the acquirer if the host gives none.',
+    zh: '这些交易到账晚于预期:用 posterm settlement timeline 参考号 查看原因;主机未给出原因时联系收单机构。',
   },
   // ---- diag itself ----
   'diag.crashed': {

@@ -149,3 +149,44 @@ export async function checkJournalDisk(journalPath: string, minFreeBytes: number
   }
   return judgeDisk(free, minFreeBytes, { dir });
 }
+
+/** An open batch whose oldest counted sale is older than this warns (its money waits for it). */
+export const BATCH_WARN_AGE_S = 24 * 3600;
+
+/**
+ * `journal.batch` (standalone): the open batch, its counted sales and refunds, and the age of the
+ * oldest; older than 24 h warns (money for a sale is paid after its batch is settled). Older
+ * unsettled batches are named too.
+ */
+export async function checkOpenBatch(access: JournalAccess, now = Date.now()): Promise<CheckOutcome> {
+  const j = access.journal();
+  if (!j) return notApplicable(NO_JOURNAL);
+  const batches = j.unsettledBatches();
+  const open = batches.find((b) => b.current);
+  const batch = open?.batch ?? j.currentBatch();
+  const counted = j
+    .listTransactions({ batch, limit: 100_000 })
+    .filter(
+      (t) =>
+        !t.voided &&
+        ((['purchase', 'offline-sale'].includes(t.kind) &&
+          ['approved', 'offline-approved'].includes(t.state)) ||
+          (t.kind === 'refund' && t.state === 'approved')),
+    );
+  const oldest = counted.reduce<number | null>(
+    (m, t) => (m === null || t.times.created.wallMs < m ? t.times.created.wallMs : m),
+    null,
+  );
+  const oldestAgeS = oldest === null ? null : Math.round((now - oldest) / 1000);
+  const evidence = {
+    batch,
+    counted: counted.length,
+    oldestAt: oldest === null ? null : new Date(oldest).toISOString(),
+    oldestAgeS,
+    warnOverS: BATCH_WARN_AGE_S,
+    olderUnsettled: batches.filter((b) => !b.current).map((b) => ({ batch: b.batch, state: b.state })),
+  };
+  if ((oldestAgeS !== null && oldestAgeS > BATCH_WARN_AGE_S) || evidence.olderUnsettled.length > 0)
+    return { result: 'warn', evidence, hint: 'journal.batchOld' };
+  return pass(evidence);
+}

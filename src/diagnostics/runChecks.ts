@@ -87,7 +87,7 @@ export async function runChecks(checks: DiagCheck[], opts: RunChecksOptions = {}
       };
     } else {
       const t0 = now();
-      const o = await runOne(c, timeoutMs);
+      const o = await runOne(c, c.timeoutMs ?? timeoutMs);
       r = {
         id: c.id,
         title: c.title,

@@ -5,6 +5,7 @@
  * second open anyway). Every evidence says where it came from.
  */
 import type { QueueRow, RuntimeStatus } from '../runtime/RuntimeApi.js';
+import type { SettlementStatusResponse } from '../settlement/settlementReports.js';
 import { hintForCause } from './causeHint.js';
 import { type CheckOutcome, pass } from './DiagResult.js';
 import type { HintId } from './hints.js';
@@ -16,6 +17,8 @@ export const FROM_RUNTIME = 'from the running runtime';
 export interface RuntimeFacts {
   status: RuntimeStatus;
   queue: QueueRow[];
+  /** undefined when the runtime did not answer settlementStatus */
+  settlement?: SettlementStatusResponse;
 }
 
 const JOURNAL_NOT_OPENED = {

@@ -1,13 +1,13 @@
 /**
  * Serial and reader checks (standalone only: while the runtime runs, it holds the port and its
- * facts come from its status, see runtimeFactChecks.ts). Three steps, each a prerequisite of the
- * next: the device node is there, this process may open it, a NEO 2 reader answers on it.
+ * facts come from its status, see runtimeFactChecks.ts). Two steps, each a prerequisite of the
+ * next: the device node is there, this process may open it; then ReaderProbe.ts: a NEO 2
+ * reader answers on it.
  */
 import { constants, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isPosError } from '../errors.js';
-import { ReaderDriver } from '../reader/ReaderDriver.js';
 import { readerPortOpener, type SerialBindingLike } from '../reader/ReaderPort.js';
 import { type CheckOutcome, notApplicable, pass } from './DiagResult.js';
 import type { HintId } from './hints.js';
@@ -96,49 +96,5 @@ export async function checkSerialOpen(t: SerialTarget): Promise<CheckOutcome> {
       evidence: { device: t.device, code: isPosError(e) ? e.code : undefined, reason },
       hint: openHint(reason),
     };
-  }
-}
-
-/** `reader.ping`: a NEO 2 reader answers: ping round trip, firmware, serial number, frame counters. */
-export async function checkReaderAnswers(t: SerialTarget): Promise<CheckOutcome> {
-  const driver = new ReaderDriver({
-    path: t.device,
-    baud: t.baud,
-    binding: t.binding,
-    interByteTimeoutMs: t.interByteTimeoutMs,
-    idlePingMs: 0,
-    startTimeoutMs: t.answerTimeoutMs ?? 3000,
-    backoff: { initialMs: 200, maxMs: 1000 },
-  });
-  try {
-    await driver.start();
-    const pingMs = await driver.ping();
-    const firmware = await driver.firmwareVersion();
-    const serialNumber = await driver.serialNumber();
-    const c = driver.counters;
-    return pass({
-      device: t.device,
-      pingMs: Math.round(pingMs * 100) / 100,
-      firmware,
-      serialNumber,
-      frames: { ok: c.frames, badCrc: c.badCrc, badLength: c.badLength, noiseBytes: c.noiseBytes },
-    });
-  } catch (e) {
-    return {
-      result: 'fail',
-      evidence: {
-        device: t.device,
-        code: isPosError(e) ? e.code : undefined,
-        reason: (e as Error).message,
-        frames: {
-          ok: driver.counters.frames,
-          badCrc: driver.counters.badCrc,
-          noiseBytes: driver.counters.noiseBytes,
-        },
-      },
-      hint: 'reader.noAnswer',
-    };
-  } finally {
-    await driver.stop();
   }
 }

@@ -55,12 +55,42 @@ function untar(buf: Buffer): { name: string; data: Buffer }[] {
   return out;
 }
 
+/** A 13-digit card number: its hex as text (26 digits) is shorter than the long-hex rule. */
+const PAN_13 = '6212345678903';
+
+/** A SHA-256 SPKI pin as the TLS check reports it (base64, 32 bytes). */
+const serverPinForTest = createHash('sha256').update('a server public key').digest('base64');
+
 const CARD_SECRETS = [
   ...Object.values(TEST_CARDS).flatMap((c) => [c.pan, testCardTrack2(c)]),
   PAN_A,
   PAN_B,
   TRACK_A,
+  PAN_13,
 ];
+
+const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+const bcd = (digits: string) =>
+  Buffer.from(digits.replace(/=/g, 'D') + (digits.length % 2 ? 'F' : ''), 'hex');
+const utf16le = (s: string) => Buffer.from(s, 'utf16le');
+const utf16be = (s: string) => Buffer.from(s, 'utf16le').swap16();
+
+/** Log lines (bytes) leaking card data and a key in the other encodings: base64, hex of text, UTF-16. */
+function encodedLeaks(tmk: Buffer): Buffer[] {
+  const line = (...parts: (string | Buffer)[]) => Buffer.concat(parts.map((p) => Buffer.from(p)));
+  return [
+    line(`{"level":20,"msg":"req b64 ${b64(`0200|${PAN_A}|${TRACK_A}|00`)}"}`),
+    line(`{"level":20,"msg":"url ${Buffer.from(`x${TRACK_A}`).toString('base64url')}"}`),
+    line(
+      `{"level":20,"msg":"bcd b64 ${b64(Buffer.concat([Buffer.from([0x02, 0x00]), bcd(PAN_B), bcd(TRACK_A)]))}"}`,
+    ),
+    line(
+      `{"level":20,"msg":"p13 ${Buffer.from(PAN_13).toString('hex')} ${b64(PAN_13)} ${b64(bcd(PAN_13))}"}`,
+    ),
+    line('{"level":20,"msg":"utf16 ', utf16le(`card ${PAN_B} t2 ${TRACK_A}`), ' be ', utf16be(PAN_A), '"}'),
+    line('{"level":20,"msg":"key16 ', utf16le(tmk.toString('hex').toUpperCase()), '"}'),
+  ];
+}
 
 describe('Redactor', () => {
   it('removes known keys in hex (either case) and base64, track 2 in both separators, masks PANs, keeps a log time stamp', () => {
@@ -75,6 +105,22 @@ describe('Redactor', () => {
     expect(r.counts).toMatchObject({ secrets: 2, track: 2, pans: 1 });
     expect(r.value({ tmk: 'ABCD', nested: [{ pan }] })).toEqual({ nested: [{}] });
     expect(secretForms(key)).toContain(key.toString('base64url'));
+  });
+
+  it('leaves ordinary log lines alone (times, ids, RRN, STAN, masked card, error codes, words) and a TLS pin in JSON', () => {
+    const lines = [
+      '{"level":30,"time":1764486608000,"pid":4242,"hostname":"pos-terminal-0001","msg":"signed on","batch":"000001"}',
+      '{"level":30,"at":"2026-11-30T08:01:50.053Z","rrn":"000000000013","stan":"000123","maskedPan":"621234******0012"}',
+      '{"level":40,"msg":"settlementStatusInquiry answered","code":"HOST_UNREACHABLE","cause":"connect-timeout"}',
+      '{"level":30,"msg":"reader connected","firmware":"NEO v2.00.14 VIRTUAL","serial":"VR0000000001","id":"3f9c2a71"}',
+    ];
+    const r = new Redactor([Buffer.from('00112233445566778899AABBCCDDEEFF', 'hex')]);
+    expect(lines.map((l) => r.text(l))).toEqual(lines);
+    expect(r.counts).toMatchObject({ encoded: 0, hex: 0, pans: 0, track: 0, secrets: 0 });
+    // a TLS pin in the diag JSON is public (a hash of the server's public key): kept
+    expect(r.value({ evidence: { serverPin: serverPinForTest, pins: [serverPinForTest] } })).toEqual({
+      evidence: { serverPin: serverPinForTest, pins: [serverPinForTest] },
+    });
   });
 
   it('writes ustar the system tar reads', () => {
@@ -124,7 +170,22 @@ describe('posterm diag --bundle', () => {
       (_, i) => `{"level":30,"time":1764486600000,"msg":"line ${i}"}`,
     );
     const logFile = join(t.dir, 'posterm.log');
-    writeFileSync(logFile, `${[...filler, ...leaks].join('\n')}\n`);
+    const nl = Buffer.from('\n');
+    const encoded = encodedLeaks(tmk);
+    // the scanner can see every one of these leaks (a control: the scan below can fail)
+    const planted = join(t.dir, 'planted.bin');
+    writeFileSync(planted, Buffer.concat(encoded.flatMap((l) => [l, nl])));
+    const seen = new Set(scanFilesForCardData([planted], CARD_SECRETS).map((h) => h.encoding));
+    expect([...seen].sort()).toEqual(
+      ['base64-of-bcd', 'base64-of-text', 'hex-of-text', 'utf16be', 'utf16le'].sort(),
+    );
+    writeFileSync(
+      logFile,
+      Buffer.concat([
+        Buffer.from(`${[...filler.slice(encoded.length), ...leaks].join('\n')}\n`),
+        ...encoded.flatMap((l) => [l, nl]),
+      ]),
+    );
     const bundleFile = join(t.dir, 'support.tar.gz');
 
     const io = fakeIo();
@@ -155,17 +216,21 @@ describe('posterm diag --bundle', () => {
     }
     // no PAN or track 2, in any encoding, in any member, the tar or the tar.gz
     expect(scanFilesForCardData(files, CARD_SECRETS)).toEqual([]);
-    // no key, in hex (either case) or base64
+    // no key, in hex (either case) or base64, as text or UTF-16
     for (const m of members) {
-      const text = m.data.toString('utf8');
+      const text = m.data.toString('utf8').toLowerCase();
+      const wide = m.data.toString('utf16le').toLowerCase();
       for (const form of [...secretForms(tmk), ...secretForms(journalKey)]) {
-        expect(text.toLowerCase().includes(form.toLowerCase()), `${m.name} holds a key`).toBe(false);
+        expect(text.includes(form.toLowerCase()), `${m.name} holds a key`).toBe(false);
+        expect(wide.includes(form.toLowerCase()), `${m.name} holds a key in UTF-16`).toBe(false);
       }
     }
     const member = (name: string) => members.find((m) => m.name === name)?.data.toString('utf8') ?? '';
     const log = member('log.txt').trimEnd().split('\n');
     expect(log).toHaveLength(500);
-    expect(log.at(-1)).toContain('[hex removed]');
+    expect(log.at(-7)).toContain('[hex removed]');
+    expect(member('log.txt')).toContain('[base64 removed]');
+    expect(member('log.txt')).toContain('[utf-16 removed]');
     expect(member('log.txt')).toContain('"read 621234******0012"'); // masked, not dropped
     expect(member('log.txt')).toContain('[track data removed]');
     expect(member('log.txt')).toContain('"time":1764486608000');

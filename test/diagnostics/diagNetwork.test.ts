@@ -1,7 +1,9 @@
 /**
- * Diag against real network failures: an unresolvable name, a refused port, a host that accepts
- * and never answers, TLS with a wrong pin, a host with another TMK; and the all-good case.
+ * Diag against real network failures: an unresolvable name, a refused port, a black hole (SYNs
+ * dropped), a host that accepts and never answers, TLS with a wrong pin, a host with another
+ * TMK; and the all-good case.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -35,7 +37,54 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+/**
+ * A black hole: the host's SYNs go unanswered. A listener in a stopped child process (SIGSTOP)
+ * whose accept queue (backlog 1) is filled first: the kernel then drops every new SYN.
+ */
+async function blackHolePort(): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "const s=require('net').createServer();s.listen({port:0,host:'127.0.0.1',backlog:1},()=>console.log(s.address().port))",
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const port = await new Promise<number>((r) =>
+    child.stdout?.once('data', (d) => r(Number(String(d).trim()))),
+  );
+  process.kill(child.pid as number, 'SIGSTOP');
+  const fillers: net.Socket[] = [];
+  cleanups.push(() => {
+    for (const f of fillers) f.destroy();
+    process.kill(child.pid as number, 'SIGKILL');
+  });
+  for (let i = 0; i < 3; i++) {
+    const f = net.connect({ host: '127.0.0.1', port });
+    f.on('error', () => {});
+    fillers.push(f);
+    await new Promise((r) => {
+      f.once('connect', r);
+      setTimeout(r, 200);
+    });
+  }
+  return port;
+}
+
 describe('posterm diag: network and host', () => {
+  it('a black hole (SYNs dropped) fails host.primary.tcp on the connect timeout with its hint', async () => {
+    const port = await blackHolePort();
+    const t = diagTerminal((raw) => {
+      raw.host.primary.port = port;
+    });
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
+    const tcp = expectCheck(r, 'host.primary.tcp', 'fail', 'host.connectTimeout');
+    expect(tcp.evidence).toMatchObject({ cause: 'connect-timeout', timeoutMs: 1000, port });
+    expect(tcp.hint?.zh).toContain('连接主机超时');
+    expect(expectCheck(r, 'host.signon', 'skipped').skippedBecause).toContain('host.primary.tcp failed');
+    expect(r.exitCode).toBe(2);
+  });
+
   it('an unresolvable name fails host.primary.dns with the DNS hint; TCP, TLS and the host protocol are skipped naming it', async () => {
     const t = diagTerminal((raw) => {
       raw.host.primary = { host: 'acquirer.invalid', port: 5800 };

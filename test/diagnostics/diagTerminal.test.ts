@@ -7,6 +7,7 @@ import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type Clock, ManualClock } from '../../src/clock.js';
 import { diagnose } from '../../src/diagnostics/diagnose.js';
 import { FROM_RUNTIME } from '../../src/diagnostics/runtimeFactChecks.js';
 import { writeSupportBundle } from '../../src/diagnostics/supportBundle.js';
@@ -15,7 +16,7 @@ import { isPosError } from '../../src/errors.js';
 import { Journal } from '../../src/journal/Journal.js';
 import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
 import { startWorld, type World } from '../integration/world.js';
-import { purchaseFields } from '../journal/journalFixture.js';
+import { PAN_A, purchaseFields } from '../journal/journalFixture.js';
 import { type DiagTerminal, diagTerminal, expectCheck } from './diagKit.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -24,13 +25,21 @@ afterEach(async () => {
 });
 
 /** The terminal's journal, made as the runtime makes it (key file created with it). */
-function makeJournal(t: DiagTerminal): Journal {
+function makeJournal(t: DiagTerminal, clock?: Clock): Journal {
   const key = loadKeyFile(t.profile.journal.keyFile);
   return Journal.open({
     path: t.profile.journal.path,
     key,
     reversalAttemptLimit: t.profile.reversal.maxAttempts,
+    clock,
   });
+}
+
+/** An approved purchase (counted in its batch). */
+function approvedSale(j: Journal, amountMinor: number, rrn: string) {
+  const t = j.begin({ kind: 'purchase', amountMinor, fields: purchaseFields });
+  j.markSent(t.id);
+  return j.recordAnswer(t.id, { responseCode: '00', rrn, authCode: 'A1B2C3' });
 }
 
 describe('posterm diag: reader and journal', () => {
@@ -73,6 +82,48 @@ describe('posterm diag: reader and journal', () => {
     makeJournal(t).close();
   });
 
+  it('an open batch whose oldest sale is two days old warns journal.batch (settle); a fresh one passes', async () => {
+    const t = diagTerminal();
+    const twoDaysAgo = new ManualClock(Date.now() - 2 * 86_400_000);
+    const j = makeJournal(t, twoDaysAgo);
+    approvedSale(j, 1000, '000000000031');
+    j.close();
+    const j2 = makeJournal(t);
+    approvedSale(j2, 2000, '000000000032');
+    j2.close();
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
+    const x = expectCheck(r, 'journal.batch', 'warn', 'journal.batchOld');
+    expect(x.evidence).toMatchObject({ batch: '000001', counted: 2, olderUnsettled: [] });
+    expect(x.evidence.oldestAgeS as number).toBeGreaterThanOrEqual(2 * 86_400 - 5);
+    expect(x.hint?.zh).toContain('结算');
+
+    const fresh = diagTerminal();
+    const jf = makeJournal(fresh);
+    approvedSale(jf, 1000, '000000000033');
+    jf.close();
+    const rf = await diagnose({ profile: fresh.file, ntp: async () => 'unknown' });
+    expect(expectCheck(rf, 'journal.batch', 'pass').evidence).toMatchObject({ counted: 1 });
+  });
+
+  it('an offline sale waiting longer than offline.maxAgeS warns journal.queue (depth, oldest age)', async () => {
+    const t = diagTerminal((raw) => {
+      raw.offline.maxAgeS = 3600;
+    });
+    const j = makeJournal(t, new ManualClock(Date.now() - 2 * 3600_000));
+    j.enqueueAdvice({
+      amountMinor: 500,
+      authCode: 'Y00001',
+      card: { pan: PAN_A, expiry: '3012' },
+      fields: {},
+    });
+    j.close();
+    const r = await diagnose({ profile: t.file, ntp: async () => 'unknown' });
+    const x = expectCheck(r, 'journal.queue', 'warn', 'journal.queueOld');
+    expect(x.evidence).toMatchObject({ depth: 1, maxAgeS: 3600 });
+    expect(x.evidence.oldestAgeS as number).toBeGreaterThan(3600);
+    expect(JSON.stringify(r)).not.toContain(PAN_A);
+  });
+
   it('a corrupted journal file fails journal.integrity with the corrupt hint; the journal checks after it are skipped', async () => {
     const t = diagTerminal();
     const j = makeJournal(t);
@@ -101,7 +152,9 @@ describe('posterm diag beside a running runtime', () => {
     world = await startWorld();
     for (let i = 0; i < 100 && !(await world.rt.status()).signedOn; i++)
       await new Promise((r) => setTimeout(r, 20));
-    const r = await diagnose({ profile: world.profileFile, ntp: async () => 'unknown' });
+    // a date the bundled holiday calendar covers for more than 60 days
+    const now = () => Date.parse('2026-06-01T00:00:00Z');
+    const r = await diagnose({ profile: world.profileFile, ntp: async () => 'unknown', now });
     expect(r.mode).toBe('running-runtime');
     expect(expectCheck(r, 'runtime.control', 'pass').evidence).toMatchObject({ running: true });
     expect(expectCheck(r, 'serial.open', 'pass').evidence).toMatchObject({
@@ -125,6 +178,9 @@ describe('posterm diag beside a running runtime', () => {
         source: FROM_RUNTIME,
         journalOpened: false,
       });
+    }
+    for (const id of ['settlement.held', 'settlement.failed', 'settlement.unknown', 'settlement.overdue']) {
+      expect(expectCheck(r, id, 'pass').evidence, id).toMatchObject({ source: FROM_RUNTIME, tracked: 0 });
     }
     // the network checks ran from diag itself
     expect(expectCheck(r, 'host.primary.tcp', 'pass').evidence.source).toBeUndefined();
