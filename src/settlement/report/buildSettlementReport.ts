@@ -294,7 +294,11 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
       count: rows.length,
       amountMinor: total,
       byStatus: REPORT_STATUSES.map((status) => ({ status, ...byStatus.get(status)! })),
-      onTime: { count: onTime, of: known, share: known === 0 ? null : onTime / known },
+      onTime: {
+        count: onTime,
+        of: known,
+        share: known === 0 ? null : Math.round((onTime / known) * 1e4) / 1e4,
+      },
       timeToFunds,
       timeToFundsBins: bins,
       delayByCause,

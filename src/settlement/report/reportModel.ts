@@ -81,7 +81,7 @@ export interface ReportSummary {
   amountMinor: number;
   /** Always the five statuses, in REPORT_STATUSES order. */
   byStatus: StatusTotal[];
-  /** On time: no delay behind the contract's ideal arrival (actual, or expected so far). */
+  /** On time: no delay behind the contract's ideal arrival (actual, or expected so far); share rounded to 4 decimals. */
   onTime: { count: number; of: number; share: number | null };
   timeToFunds: ModeTiming[];
   timeToFundsBins: TimeBin[];
