@@ -110,6 +110,7 @@ describe('settlement report formats', () => {
   });
 
   it('the protobuf stream carries the whole report: summary, causes, forecast, actions, every segment', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: decoded protobuf records, checked field by field below
     const recs = decodeReportStream(renderProtobuf(week)) as Record<string, Record<string, any>>[];
     expect(Object.keys(recs[0])).toEqual(['header']);
     expect(recs.at(-1)).toEqual({ end: { transactions: 15 } });
