@@ -143,8 +143,9 @@ const FALLBACK_CAUSE: Record<ActionItem['status'], DelayCause> = {
 function actionOf(t: ReportTxnInput, tl: SettlementTimeline, row: ReportRow): ActionItem | undefined {
   const status = row.status;
   if (status !== 'held' && status !== 'failed' && status !== 'unknown') return undefined;
-  // The cause the host gave last (the latest segment), else the status's own.
-  const cause = tl.segments.at(-1)?.cause ?? FALLBACK_CAUSE[status];
+  // What the host said last (its latest segment), else the status's own: a hold is acted on by
+  // its reason even when an unsettled batch took the delay so far.
+  const cause = [...tl.segments].reverse().find((g) => g.basis === 'host')?.cause ?? FALLBACK_CAUSE[status];
   const code = status === 'held' ? 'H' : status === 'failed' ? 'F' : 'X';
   const first = t.observations.find((o) => o.status === code);
   const info = DELAY_CAUSES[cause];
