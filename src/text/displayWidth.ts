@@ -61,7 +61,22 @@ export function charWidth(cp: number): number {
   return isWide(cp) ? 2 : 1;
 }
 
+/** Widths of short non-ASCII texts (labels repeat on every row of a table). */
+const widthCache = new Map<string, number>();
+const CACHE_MAX = 10_000;
+
 export function displayWidth(text: string): number {
+  const cached = widthCache.get(text);
+  if (cached !== undefined) return cached;
+  const w = measure(text);
+  if (w !== text.length && text.length <= 32) {
+    if (widthCache.size >= CACHE_MAX) widthCache.clear();
+    widthCache.set(text, w);
+  }
+  return w;
+}
+
+function measure(text: string): number {
   let w = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -111,6 +126,20 @@ export function padStartWidth(text: string, width: number): string {
  * (Chinese has no spaces); a word longer than a line is cut.
  */
 export function wrapToWidth(text: string, width: number): string[] {
+  const key = `${width}\u0000${text}`;
+  let lines = wrapCache.get(key);
+  if (!lines) {
+    if (wrapCache.size >= CACHE_MAX) wrapCache.clear();
+    lines = wrap(text, width);
+    wrapCache.set(key, lines);
+  }
+  return [...lines];
+}
+
+/** Remedies and cause texts repeat on every item needing action. */
+const wrapCache = new Map<string, string[]>();
+
+function wrap(text: string, width: number): string[] {
   const tokens =
     text.match(
       /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe6f\uff00-\uffe6]|[^\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe10-\ufe6f\uff00-\uffe6]+|\s+/gu,

@@ -17,6 +17,7 @@ import {
 } from '../timeline/buildTimeline.js';
 import { DELAY_CAUSES, type DelayCause } from '../timeline/delayCauses.js';
 import { HostZone } from '../timeline/HostZone.js';
+import { isoTime } from './isoTime.js';
 import {
   type ActionItem,
   type CauseTotal,
@@ -70,7 +71,7 @@ export interface ReportInput {
   txns: readonly ReportTxnInput[];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
+const iso = isoTime;
 
 /** Ids shown with their last 4 characters only. */
 export function maskId(id: string): string {

@@ -20,6 +20,7 @@ import {
 import type { SettlementReport } from './reportModel.js';
 import {
   CAUSE_LABEL,
+  hostMinute,
   money,
   percent,
   type ReportLang,
@@ -59,8 +60,7 @@ d.getElementById('prev').onclick=function(){if(p>0){p--;show();}};d.getElementBy
 export function renderHtml(report: SettlementReport, lang: ReportLang): string {
   const t = TEXT[lang];
   const zone = new HostZone(report.header.timeZone);
-  const at = (iso: string | undefined) =>
-    iso === undefined ? '-' : zone.format(Date.parse(iso)).slice(0, 16);
+  const at = (iso: string | undefined) => hostMinute(zone, iso);
   const h = report.header;
   const s = report.summary;
   const out: string[] = [];

@@ -5,6 +5,8 @@
  */
 import { formatAmount } from '../../money.js';
 import type { DelayCause } from '../timeline/delayCauses.js';
+import type { HostZone } from '../timeline/HostZone.js';
+import { isoTime } from './isoTime.js';
 import type { ReportStatus } from './reportModel.js';
 
 export type ReportLang = 'en' | 'zh';
@@ -189,4 +191,11 @@ export function shortPan(masked: string | null): string {
 
 export function percent(share: number | null): string {
   return share === null ? '-' : `${(share * 100).toFixed(1)}%`;
+}
+
+/** 'YYYY-MM-DD hh:mm' host time of an ISO instant ('-' when absent). */
+export function hostMinute(zone: HostZone, iso: string | undefined): string {
+  if (iso === undefined) return '-';
+  const t = isoTime(zone.local(Date.parse(iso)));
+  return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
 }
