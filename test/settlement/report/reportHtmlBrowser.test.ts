@@ -129,6 +129,20 @@ describe.skipIf(!available && !required)('HTML settlement report in headless Chr
     await page.close();
   }, 60_000);
 
+  it('an empty report: no error, each chart says it has no data, the table says no transactions', async () => {
+    const { page, seen } = await open(renderHtml(buildSettlementReport(reportInput([])), 'zh'));
+    for (const c of CHARTS) {
+      expect(await page.locator(`figure[data-chart="${c}"] svg rect.bar`).count(), c).toBe(0);
+      expect(await page.locator(`figure[data-chart="${c}"] svg text`).first().textContent(), c).toBe(
+        '无数据',
+      );
+    }
+    expect((await page.locator('#txns tbody').textContent())?.trim()).toBe('本报表没有交易');
+    expect(await page.locator('#next').isDisabled()).toBe(true);
+    expect(seen).toEqual({ requests: [], failed: 0, errors: [] });
+    await page.close();
+  }, 60_000);
+
   it('Chinese text is drawn with a CJK font, one glyph per character, two columns wide', async () => {
     const { page } = await open(renderHtml(buildSettlementReport(weekInput()), 'zh'));
     const fonts = await platformFonts(page, 'h1');
