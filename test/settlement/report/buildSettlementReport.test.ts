@@ -117,6 +117,27 @@ describe('buildSettlementReport', () => {
     expect(r.forecast.undated.count).toBe(1);
   });
 
+  it('a sale whose arrival is beyond the calendar: in transit, no delay claimed, no date in the forecast', () => {
+    const w = weekSales();
+    const late = {
+      observations: [],
+      txn: {
+        ...w.estimated.txn,
+        authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
+        batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
+      },
+    };
+    const r = buildSettlementReport(reportInput([late], { asOf: Date.parse('2027-01-01T12:00:00+08:00') }));
+    expect(r.transactions[0]).toMatchObject({
+      status: 'in-transit',
+      stage: 'calendar-unknown',
+      delayMs: null,
+    });
+    expect(r.summary.onTime).toEqual({ count: 0, of: 0, share: null });
+    expect(r.forecast.undated).toEqual({ count: 1, amountMinor: late.txn.amountMinor });
+    expect(r.forecast.days).toEqual([]);
+  });
+
   it('masks a whole PAN the input still carries', () => {
     const r = buildSettlementReport(weekInput());
     expect(r.transactions[0].maskedPan).toBe('621234******1234');

@@ -25,6 +25,22 @@ const validate = new Ajv({ strict: true, allErrors: true }).compile(schema);
 const week = buildSettlementReport(weekInput());
 const empty = buildSettlementReport(reportInput([]));
 const one = buildSettlementReport(reportInput([weekSales().unknown]));
+/** A sale the calendar cannot date (delay null in every format). */
+const beyond = buildSettlementReport(
+  reportInput(
+    [
+      {
+        observations: [],
+        txn: {
+          ...weekSales().estimated.txn,
+          authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
+          batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
+        },
+      },
+    ],
+    { asOf: Date.parse('2027-01-01T12:00:00+08:00') },
+  ),
+);
 
 /** A run of 13 to 19 digits: a card number nobody masked. */
 const WHOLE_PAN = /(?<!\d)\d{13,19}(?!\d)/;
@@ -99,7 +115,7 @@ function fromProtobuf(bytes: Uint8Array): Numbers {
 
 describe('settlement report formats', () => {
   it('table, JSON, protobuf and HTML give the same numbers', () => {
-    for (const r of [week, empty, one]) {
+    for (const r of [week, empty, one, beyond]) {
       const json = fromJson(renderJson(r));
       expect(json.rows).toHaveLength(r.transactions.length);
       expect(fromTable(renderTable(r, 'en'))).toEqual(json);
@@ -128,7 +144,7 @@ describe('settlement report formats', () => {
   });
 
   it('the JSON validates against settlement-report.schema.json (and the schema catches a wrong one)', () => {
-    for (const r of [week, empty, one]) {
+    for (const r of [week, empty, one, beyond]) {
       expect(validate(JSON.parse(renderJson(r))), JSON.stringify(validate.errors)).toBe(true);
     }
     const bad = JSON.parse(renderJson(week));
@@ -141,7 +157,7 @@ describe('settlement report formats', () => {
 
   it('the table fits 80 columns in English and Chinese (wide characters count double)', () => {
     for (const lang of ['en', 'zh'] as const) {
-      for (const r of [week, empty, one]) {
+      for (const r of [week, empty, one, beyond]) {
         const lines = renderTable(r, lang).split('\n');
         for (const l of lines) expect(displayWidth(l), l).toBeLessThanOrEqual(80);
       }
