@@ -27,6 +27,7 @@ const COMMANDS: Record<string, Loader> = {
   settle: () => import('./txnCommands.js').then((m) => m.settle),
   status: () => import('./txnCommands.js').then((m) => m.status),
   settlement: () => import('./settlementCommands.js').then((m) => m.settlement),
+  report: () => import('./report.js').then((m) => m.report),
 };
 
 async function helpText(): Promise<string> {

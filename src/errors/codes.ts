@@ -1031,6 +1031,14 @@ export const ERROR_CODES = {
       zh: '核对参考号(小票上的12位);超过 settlement.trackDays 天的交易不再跟踪',
     },
   },
+  SETTLE_REPORT_SELECTION: {
+    en: 'the settlement report selection is not valid (a date that is not YYYY-MM-DD, --from after --to, a batch that is not 6 digits)',
+    zh: '结算报表的筛选条件无效(日期不是 YYYY-MM-DD、开始日期晚于结束日期,或批次号不是6位数字)',
+    action: {
+      en: 'give dates as YYYY-MM-DD (host dates, inclusive) and the batch as on the settlement slip, e.g. 000123',
+      zh: '日期请写作 YYYY-MM-DD(主机日期,含首尾),批次号按结算单填写,例如 000123',
+    },
+  },
 
   // ---- terminal profile --------------------------------------------------------------------
   PROFILE_NOT_FOUND: {

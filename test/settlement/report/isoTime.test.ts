@@ -1,0 +1,24 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { isoTime } from '../../../src/settlement/report/isoTime.js';
+
+describe('isoTime', () => {
+  it('writes what Date#toISOString writes, for any instant of years 0000-9999', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(isoTime(ms)).toBe(new Date(ms).toISOString());
+      }),
+      { numRuns: 20_000 },
+    );
+  });
+
+  it('month and year edges', () => {
+    for (const s of [
+      '2024-02-29T23:59:59.999Z',
+      '2026-03-01T00:00:00.000Z',
+      '1970-01-01T00:00:00.000Z',
+      '2000-12-31T16:00:00.001Z',
+    ])
+      expect(isoTime(Date.parse(s))).toBe(s);
+  });
+});
