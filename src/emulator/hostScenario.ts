@@ -15,6 +15,7 @@ import holiday from './scenarios/holiday.json' with { type: 'json' };
 import maintenance from './scenarios/maintenance.json' with { type: 'json' };
 import normalWeek from './scenarios/normal-week.json' with { type: 'json' };
 import riskHold from './scenarios/risk-hold.json' with { type: 'json' };
+import terminalLate from './scenarios/terminal-late.json' with { type: 'json' };
 import transferFailure from './scenarios/transfer-failure.json' with { type: 'json' };
 import { checkSettings, HOST_DATE_TIME, type SettlementSettings } from './settlementContract.js';
 
@@ -68,6 +69,7 @@ const SHIPPED: Record<string, unknown> = {
   maintenance,
   'transfer-failure': transferFailure,
   'delayed-settlement': delayedSettlement,
+  'terminal-late': terminalLate,
 };
 
 /** Names of the shipped scenarios. */

@@ -114,6 +114,7 @@ describe('every shipped scenario gives the records its file expects', () => {
         'normal-week',
         'risk-hold',
         'transfer-failure',
+        'terminal-late',
       ].sort(),
     );
   });
