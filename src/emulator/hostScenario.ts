@@ -11,6 +11,7 @@ import accountClass from './scenarios/account-class.json' with { type: 'json' };
 import afterCutOff from './scenarios/after-cut-off.json' with { type: 'json' };
 import d0Limit from './scenarios/d0-limit.json' with { type: 'json' };
 import delayedSettlement from './scenarios/delayed-settlement.json' with { type: 'json' };
+import everyCause from './scenarios/every-cause.json' with { type: 'json' };
 import holiday from './scenarios/holiday.json' with { type: 'json' };
 import maintenance from './scenarios/maintenance.json' with { type: 'json' };
 import normalWeek from './scenarios/normal-week.json' with { type: 'json' };
@@ -70,6 +71,7 @@ const SHIPPED: Record<string, unknown> = {
   'transfer-failure': transferFailure,
   'delayed-settlement': delayedSettlement,
   'terminal-late': terminalLate,
+  'every-cause': everyCause,
 };
 
 /** Names of the shipped scenarios. */

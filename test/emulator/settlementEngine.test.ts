@@ -115,6 +115,7 @@ describe('every shipped scenario gives the records its file expects', () => {
         'risk-hold',
         'transfer-failure',
         'terminal-late',
+        'every-cause',
       ].sort(),
     );
   });
