@@ -9,11 +9,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ManualClock } from '../clock.js';
-import { PosError } from '../errors.js';
 import { FlakyProxy } from '../emulator/FlakyProxy.js';
 import type { ScenarioSale, SettlementScenario } from '../emulator/hostScenario.js';
 import { type HostSim, startHostSim } from '../emulator/hostSim.js';
 import { TEST_CARDS, testCardTrack2 } from '../emulator/VirtualReaderCards.js';
+import { PosError } from '../errors.js';
 import { createLogger } from '../log.js';
 import { PROFILES_DIR, parseProfile, profileTmk } from '../profile/loadProfile.js';
 import { Runtime } from '../runtime/Runtime.js';
@@ -93,7 +93,9 @@ export class SettlementWeek {
   readonly terminals = new Map<string, WeekTerminal>();
   readonly sales: WeekSale[] = [];
   // biome-ignore lint/suspicious/noExplicitAny: the emulator profile's raw JSON, edited per terminal
-  private readonly raw: Record<string, any> = JSON.parse(readFileSync(join(PROFILES_DIR, 'emulator.json'), 'utf8'));
+  private readonly raw: Record<string, any> = JSON.parse(
+    readFileSync(join(PROFILES_DIR, 'emulator.json'), 'utf8'),
+  );
 
   private constructor(private readonly o: SettlementWeekOptions) {
     this.clock = new ManualClock(this.hostTime(o.scenario.start));
@@ -180,6 +182,7 @@ export class SettlementWeek {
       done = true;
     });
     out.catch(() => undefined);
+    await Promise.race([out, new Promise((r) => setImmediate(r))]).catch(() => undefined);
     while (!done) {
       await pause(2);
       if (!done) this.clock.advance(20);
@@ -187,10 +190,12 @@ export class SettlementWeek {
     return out;
   }
 
-  /** Every runtime's tracking pass and queued I/O finished. */
+  /**
+   * Every runtime's tracking pass and queued I/O finished (pumped: a pass can wait on the
+   * link's reconnect backoff, which runs on this clock).
+   */
   private async quiet(): Promise<void> {
-    await new Promise((r) => setImmediate(r));
-    for (const t of this.terminals.values()) await t.rt.settlement.tracker.idle();
+    await this.pump(Promise.all([...this.terminals.values()].map((t) => t.rt.settlement.tracker.idle())));
   }
 
   /** Move the clock to `target`, timer by timer, letting each timer's work end before the next. */
@@ -222,7 +227,10 @@ export class SettlementWeek {
     }
     const r = await this.pump(t.rt.sale({ amountMinor: s.amount }));
     if (r.outcome !== 'approved' || !r.approval) {
-      throw new PosError('EMU_SCENARIO_INVALID', `sale '${s.label}' was not approved: ${r.outcome} ${r.reason?.code ?? r.responseCode ?? ''}`);
+      throw new PosError(
+        'EMU_SCENARIO_INVALID',
+        `sale '${s.label}' was not approved: ${r.outcome} ${r.reason?.code ?? r.responseCode ?? ''}`,
+      );
     }
     const sale: WeekSale = {
       sale: s,
@@ -266,7 +274,8 @@ export class SettlementWeek {
     const steps: Step[] = [];
     for (const s of sc.sales) {
       steps.push({ t: this.hostTime(s.at), order: 1, run: () => this.sell(s, batchOf) });
-      if (s.forwardedAt) steps.push({ t: this.hostTime(s.forwardedAt), order: 0, run: () => this.forward(s) });
+      if (s.forwardedAt)
+        steps.push({ t: this.hostTime(s.forwardedAt), order: 0, run: () => this.forward(s) });
     }
     for (const b of sc.batches)
       steps.push({ t: this.hostTime(b.settledAt), order: 2, run: () => this.settleBatch(b.batch, batchOf) });
@@ -297,7 +306,10 @@ export class SettlementWeek {
   /** 0800/951 inquiries each terminal sent (from its journal). */
   inquiries(): Map<string, number> {
     return new Map(
-      [...this.terminals.values()].map((t) => [t.terminalId, t.rt.journal.settlementInquiriesSince(0).length]),
+      [...this.terminals.values()].map((t) => [
+        t.terminalId,
+        t.rt.journal.settlementInquiriesSince(0).length,
+      ]),
     );
   }
 
