@@ -53,7 +53,7 @@ function bad(item: string, why: string): never {
 /** Parse one `KIND[:MS][@MTI][*N]` item. */
 export function parseFault(text: string): FaultSpec {
   const item = text.trim();
-  const m = /^([a-z-]+)(?::(\d+))?((?:@\d{4}|\*\d+)*)$/.exec(item);
+  const m = /^([a-z][a-z0-9-]*)(?::(\d+))?((?:@\d{4}|\*\d+)*)$/.exec(item);
   if (!m) bad(item, 'expected KIND[:MS][@MTI][*N]');
   const kind = m[1] as FaultKind;
   if (!KINDS.includes(kind)) bad(item, `unknown kind (one of ${KINDS.join(', ')})`);
