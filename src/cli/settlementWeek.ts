@@ -21,6 +21,7 @@ import type { RuntimeEvent } from '../runtime/RuntimeApi.js';
 import type { SettlementTimelineResponse } from '../settlement/settlementReports.js';
 import { HostZone } from '../settlement/timeline/HostZone.js';
 import type { CardReaderPort, CardReadResult } from '../txn/ports.js';
+import { formatWeekReport, type WeekLang } from './settlementWeekReport.js';
 
 const CARD = TEST_CARDS['unionpay-contactless'];
 
@@ -319,5 +320,58 @@ export class SettlementWeek {
       await t.net.close();
     }
     await this.sim.close();
+  }
+}
+
+/** What `npm start`'s settlement week found (its JSON summary). */
+export interface WeekSummary {
+  scenario: string;
+  sales: number;
+  arrived: number;
+  late: number;
+  /** Causes of the delay segments, each once. */
+  causes: string[];
+  /** 0800/951 inquiries the terminals sent. */
+  inquiries: number;
+  /** Every sale arrived and is explained. */
+  ok: boolean;
+}
+
+/** Play a scenario's week (default every-cause) and print what arrived when and why. */
+export async function runSettlementWeek(opts: {
+  dir: string;
+  scenario: SettlementScenario;
+  lang: WeekLang;
+  write: (s: string) => void;
+}): Promise<WeekSummary> {
+  const { scenario, write } = opts;
+  const started = Date.now();
+  const w = await SettlementWeek.start({ dir: opts.dir, scenario });
+  write(
+    `\nsettlement week on the fast clock: scenario ${scenario.name}, from ${scenario.start} (host time, ` +
+      `Asia/Shanghai); ${w.terminals.size} merchants' terminals against the simulator as acquirer\n`,
+  );
+  write(`${scenario.description}\n\n`);
+  try {
+    const sales = await w.play();
+    const inquiries = [...w.inquiries().values()].reduce((a, b) => a + b, 0);
+    write(formatWeekReport(sales, scenario, opts.lang));
+    const arrived = sales.filter((s) => s.timeline?.row.stage === 'arrived').length;
+    write(
+      `${sales.length} payments, ${arrived} arrived, ${sales.filter((s) => s.timeline?.row.delayMs).length} late; ` +
+        `the terminals asked the host ${inquiries} times (0800/951) on their own schedule; ` +
+        `${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
+    return {
+      scenario: scenario.name,
+      sales: sales.length,
+      arrived,
+      late: sales.filter((s) => s.timeline?.row.delayMs).length,
+      causes: [...new Set(sales.flatMap((s) => s.timeline?.segments.map((g) => g.cause) ?? []))],
+      inquiries,
+      ok: arrived === sales.length && sales.length === scenario.sales.length,
+    };
+  } finally {
+    await w.close();
   }
 }

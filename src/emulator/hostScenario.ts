@@ -33,6 +33,8 @@ export interface ScenarioExpectation {
 
 export interface ScenarioSale {
   label: string;
+  /** The label in Chinese (reports in zh); optional. */
+  labelZh?: string;
   /** Host time of the sale. */
   at: string;
   merchant: string;
@@ -111,6 +113,10 @@ export function parseScenario(raw: unknown, source: string): SettlementScenario 
     const k = `sales.${i}`;
     if (!isObject(s)) bad(source, k, 'must be an object');
     hostTime(source, `${k}.at`, s.at);
+    if (typeof s.label !== 'string' || s.label === '')
+      bad(source, `${k}.label`, 'must be a non-empty string');
+    if (s.labelZh !== undefined && typeof s.labelZh !== 'string')
+      bad(source, `${k}.labelZh`, 'must be a string');
     if (s.forwardedAt !== undefined) hostTime(source, `${k}.forwardedAt`, s.forwardedAt);
     if (typeof s.merchant !== 'string' || !/^[\x20-\x7e]{1,15}$/.test(s.merchant))
       bad(source, `${k}.merchant`, 'must be a merchant id (field 42)');

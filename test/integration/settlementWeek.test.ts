@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SettlementWeek } from '../../src/cli/settlementWeek.js';
+import { runSettlementWeek, SettlementWeek } from '../../src/cli/settlementWeek.js';
 import { loadScenario } from '../../src/emulator/hostScenario.js';
 import type { Runtime } from '../../src/runtime/Runtime.js';
 import { DELAY_CAUSES } from '../../src/settlement/timeline/delayCauses.js';
@@ -117,5 +117,29 @@ describe('a settlement week, end to end', () => {
     } finally {
       await w.close();
     }
+  }, 60_000);
+
+  it("npm start's week report: which payments arrived when, why the late ones were late, the remedy, in en and zh", async () => {
+    let out = '';
+    const summary = await runSettlementWeek({
+      dir: mkdtempSync(join(tmpdir(), 'posterm-week-report-')),
+      scenario: loadScenario('after-cut-off'),
+      lang: 'both',
+      write: (s) => (out += s),
+    });
+    expect(summary).toMatchObject({ scenario: 'after-cut-off', sales: 2, arrived: 2, late: 1, ok: true });
+    expect(summary.causes).toEqual(['after-cut-off']);
+    expect(summary.inquiries).toBeGreaterThan(0);
+    expect(out).toMatch(
+      /before the cut-off +T1 +66\.00 +Tue 03-10 22:30 +Wed 03-11 09:00 +Wed 03-11 09:00 +on time/,
+    );
+    expect(out).toMatch(
+      /after the cut-off +T1 +77\.00 +Tue 03-10 23:30 +Wed 03-11 09:00 +Thu 03-12 09:00 +1 d\n/,
+    );
+    expect(out).toContain(`remedy: ${DELAY_CAUSES['after-cut-off'].remedy.en}`);
+    expect(out).toContain('延迟原因与建议:');
+    expect(out).toMatch(/周二 03-10 23:30 +周三 03-11 09:00 +周四 03-12 09:00 +1 天\n/);
+    expect(out).toContain(`建议: ${DELAY_CAUSES['after-cut-off'].remedy.zh}`);
+    expect(out).not.toMatch(/6212345600000012/);
   }, 60_000);
 });
