@@ -77,6 +77,9 @@ export interface SettlementWeekOptions {
   until?: string;
   /** Things to do at host times (restart, host faults, a host that lost its data). */
   hooks?: WeekHook[];
+  /** Edit each terminal's raw profile (tests: batch.maxCount ...). */
+  // biome-ignore lint/suspicious/noExplicitAny: raw profile JSON
+  editProfile?: (raw: Record<string, any>) => void;
 }
 
 interface Step {
@@ -143,6 +146,7 @@ export class SettlementWeek {
     const mode = (this.o.scenario.merchants?.[t.merchantId] ?? this.o.scenario.defaultContract)?.mode ?? 'T1';
     // Long enough that every sale of a scenario (the holiday one spans five weeks) stays in view.
     raw.settlement = { mode, trackDays: 40 };
+    this.o.editProfile?.(raw);
     return parseProfile(raw, t.dir);
   }
 

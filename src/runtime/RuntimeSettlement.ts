@@ -31,6 +31,8 @@ export interface RuntimeSettlementDeps {
   lane: Lane;
   clock: Clock;
   log: Logger;
+  /** The runtime's events (settlement-status changes go out through it). */
+  emit: (e: RuntimeEventBody) => void;
 }
 
 export class RuntimeSettlement {
@@ -49,6 +51,7 @@ export class RuntimeSettlement {
       merchantId: profile.merchantId,
       timeZone: profile.timeZone,
       config: () => this.config(),
+      onChange: (c) => d.emit({ type: 'settlement-status', ...c }),
     });
   }
 

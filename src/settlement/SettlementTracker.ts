@@ -26,6 +26,7 @@ import type { NewSettlementObservation, TrackedTxn } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import type { Lane } from '../txn/Lane.js';
 import type { HostPort } from '../txn/ports.js';
+import { type SettlementStatusChange, statusChangeOf } from './settlementStatusChange.js';
 import { HostZone } from './timeline/HostZone.js';
 import {
   DAY_MS,
@@ -46,6 +47,8 @@ export type TrackerJournal = Pick<
   | 'currentBatch'
 >;
 
+export type { SettlementStatusChange };
+
 export interface SettlementTrackerDeps {
   journal: TrackerJournal;
   host: HostPort;
@@ -58,6 +61,8 @@ export interface SettlementTrackerDeps {
   timeZone: string;
   /** Read at each pass (a profile reload applies at the next one). */
   config: () => ScheduleConfig;
+  /** A sale's host record changed (status, mode, expected arrival or reason), once journalled. */
+  onChange?: (c: SettlementStatusChange) => void;
 }
 
 /** What one pass did (the answer to `settlement track`). */
@@ -250,7 +255,7 @@ export class SettlementTracker {
     for (const group of plan.inquiries) {
       if (this.stopped) break;
       // Released between inquiries: a sale waiting in line goes first.
-      const r = await this.d.lane.run(() => this.inquire(group));
+      const r = await this.d.lane.run(() => this.inquire(group, byId));
       for (const i of group) this.forcedTxns.delete(i.txnId);
       report.asked += group.length;
       report.messages += 1;
@@ -280,7 +285,10 @@ export class SettlementTracker {
   }
 
   /** One 0800/951: committed, sent, answered, journalled. Never throws for a host problem. */
-  private async inquire(group: readonly ScheduleItem[]): Promise<{
+  private async inquire(
+    group: readonly ScheduleItem[],
+    known: ReadonlyMap<number, TrackedTxn>,
+  ): Promise<{
     observations: number;
     arrived: number;
     unreachable: boolean;
@@ -345,6 +353,7 @@ export class SettlementTracker {
     }));
     journal.settlementInquiryResult(inquiryId, 'ok', observations);
     out.observations = observations.length;
+    for (const o of observations) this.tellChange(o, known.get(o.txnId)?.latest);
     for (const o of observations) {
       if (o.status === 'A') out.arrived++;
       if (o.status === 'X') {
@@ -361,6 +370,16 @@ export class SettlementTracker {
       }
     }
     return out;
+  }
+
+  private tellChange(o: NewSettlementObservation & { txnId: number }, prev: TrackedTxn['latest']): void {
+    const c = this.d.onChange && statusChangeOf(o, prev, this.zone);
+    if (!c) return;
+    try {
+      this.d.onChange?.(c);
+    } catch (e) {
+      this.d.log.warn({ code: codeOf(e), txnId: o.txnId }, 'settlement status change: listener failed');
+    }
   }
 
   /** The 0810's records, one per asked RRN in the same order, with their raw 59 characters. */
