@@ -439,8 +439,11 @@ export class Runtime implements RuntimeApi {
    */
   applyProfile(next: TerminalProfile): ProfileReloadPlan {
     const plan = planProfileReload(this.profile, next);
-    applyLiveProfileKeys(this.profile, next, plan.live);
     const changed = new Set(plan.live);
+    // A calendar folder that does not read is refused before anything is applied.
+    if (changed.has('settlement.calendarDir')) this.settlement.prepareCalendar(next.settlement?.calendarDir);
+    applyLiveProfileKeys(this.profile, next, plan.live);
+    if (plan.live.some((k) => k.startsWith('settlement.'))) this.settlement.reloaded();
     if (changed.has('host.responseTimeoutMs'))
       this.link.timeouts.readMs = this.profile.host.responseTimeoutMs;
     if (changed.has('host.echoIntervalS')) this.session.setEchoIdleMs(this.profile.host.echoIntervalS * 1000);

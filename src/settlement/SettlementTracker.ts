@@ -147,6 +147,13 @@ export class SettlementTracker {
     this.wakeIn(SCHEDULE.FIRST_MS);
   }
 
+  /** Plan again now (the configuration changed): a pass at once, or right after the running one. */
+  replan(): void {
+    if (!this.started || this.stopped) return;
+    if (this.running) this.again = true;
+    else this.wakeIn(0);
+  }
+
   /** Resolves when no pass is running (tests, stop). */
   async idle(): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
