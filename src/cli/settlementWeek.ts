@@ -159,6 +159,8 @@ export class SettlementWeek {
       link: { backoff: { initialMs: 200, maxMs: 2000 } },
     });
     rt.subscribe(0, (e) => t.events.push(e));
+    // The start-up sign-on runs in the background: let it end before the clock jumps ahead.
+    while (rt.signingOn) await this.pump(pause(5));
     return rt;
   }
 
@@ -200,7 +202,10 @@ export class SettlementWeek {
    * link's reconnect backoff, which runs on this clock).
    */
   private async quiet(): Promise<void> {
-    await this.pump(Promise.all([...this.terminals.values()].map((t) => t.rt.settlement.tracker.idle())));
+    const trackers = () => [...this.terminals.values()].map((t) => t.rt.settlement.tracker);
+    // Pumping may start another pass: done only when none runs at the same time.
+    do await this.pump(Promise.all(trackers().map((t) => t.idle())));
+    while (trackers().some((t) => t.busy));
   }
 
   /** Move the clock to `target`, timer by timer, letting each timer's work end before the next. */

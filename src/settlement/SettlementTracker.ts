@@ -154,6 +154,11 @@ export class SettlementTracker {
     else this.wakeIn(0);
   }
 
+  /** A pass is running. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
   /** Resolves when no pass is running (tests, stop). */
   async idle(): Promise<void> {
     while (this.running) await this.running.catch(() => undefined);
