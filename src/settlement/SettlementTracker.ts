@@ -15,17 +15,15 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { isHostFailure, isPosError, PosError } from '../errors.js';
 import {
-  parseSettlementStatusInquiryResponse,
   type SettlementStatusRecord,
-  STATUS_RECORD_LENGTH,
   settlementStatusInquiryRequestToMessage,
 } from '../iso8583/views/cupPos.js';
-import { hexToAscii } from '../iso8583/views/cupPosFields.js';
 import type { Journal } from '../journal/Journal.js';
 import type { NewSettlementObservation, TrackedTxn } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import type { Lane } from '../txn/Lane.js';
 import type { HostPort } from '../txn/ports.js';
+import { readStatusAnswer } from './readStatusAnswer.js';
 import { type SettlementStatusChange, statusChangeOf } from './settlementStatusChange.js';
 import { HostZone } from './timeline/HostZone.js';
 import {
@@ -340,7 +338,7 @@ export class SettlementTracker {
     const learntAt = clock.now();
     let records: { rec: SettlementStatusRecord; raw: string }[];
     try {
-      records = this.readAnswer(answer.message, rrns);
+      records = readStatusAnswer(answer.message, rrns);
     } catch (e) {
       const err = isPosError(e) ? e : new PosError('SETTLE_INQUIRY_BAD_ANSWER', String(e));
       journal.settlementInquiryResult(
@@ -392,55 +390,6 @@ export class SettlementTracker {
     } catch (e) {
       this.d.log.warn({ code: codeOf(e), txnId: o.txnId }, 'settlement status change: listener failed');
     }
-  }
-
-  /** The 0810's records, one per asked RRN in the same order, with their raw 59 characters. */
-  private readAnswer(
-    message: Parameters<typeof parseSettlementStatusInquiryResponse>[0],
-    rrns: readonly string[],
-  ): { rec: SettlementStatusRecord; raw: string }[] {
-    let parsed: ReturnType<typeof parseSettlementStatusInquiryResponse>;
-    try {
-      parsed = parseSettlementStatusInquiryResponse(message);
-    } catch (e) {
-      throw new PosError(
-        'SETTLE_INQUIRY_BAD_ANSWER',
-        `settlement status answer does not decode: ${(e as Error).message}`,
-        { field: 62, cause: codeOf(e) },
-        { cause: e },
-      );
-    }
-    if (parsed.responseCode !== '00') {
-      throw new PosError(
-        'SETTLE_INQUIRY_DECLINED',
-        `settlement status inquiry refused (${parsed.responseCode})`,
-        {
-          field: 39,
-          responseCode: parsed.responseCode,
-        },
-      );
-    }
-    if (parsed.records.length !== rrns.length) {
-      throw new PosError(
-        'SETTLE_INQUIRY_BAD_ANSWER',
-        `settlement status answer has ${parsed.records.length} records for ${rrns.length} RRNs`,
-        { field: 62 },
-      );
-    }
-    const text = hexToAscii(message.fields[62] ?? '');
-    return parsed.records.map((rec, k) => {
-      if (rec.rrn !== rrns[k]) {
-        throw new PosError(
-          'SETTLE_INQUIRY_BAD_ANSWER',
-          `settlement status record ${k + 1} is for another RRN`,
-          {
-            field: 62,
-            offset: k * STATUS_RECORD_LENGTH,
-          },
-        );
-      }
-      return { rec, raw: text.slice(k * STATUS_RECORD_LENGTH, (k + 1) * STATUS_RECORD_LENGTH) };
-    });
   }
 }
 
