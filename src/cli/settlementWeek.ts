@@ -238,7 +238,7 @@ export class SettlementWeek {
     const r = await this.pump(t.rt.sale({ amountMinor: s.amount }));
     if (r.outcome !== 'approved' || !r.approval) {
       throw new PosError(
-        'EMU_SCENARIO_INVALID',
+        'EMU_WEEK_FAILED',
         `sale '${s.label}' was not approved: ${r.outcome} ${r.reason?.code ?? r.responseCode ?? ''}`,
       );
     }
@@ -271,7 +271,7 @@ export class SettlementWeek {
     for (const m of merchants) {
       const r = await this.pump(this.terminal(m).rt.settle());
       if (r.outcome !== 'balanced' && r.outcome !== 'uploaded') {
-        throw new PosError('EMU_SCENARIO_INVALID', `batch ${batch} of ${m} not settled: ${r.outcome}`);
+        throw new PosError('EMU_WEEK_FAILED', `batch ${batch} of ${m} not settled: ${r.outcome}`);
       }
       for (const [s, b] of batchOf) if (b === batch && s.sale.merchant === m) batchOf.delete(s);
     }
