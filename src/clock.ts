@@ -60,6 +60,13 @@ export class ManualClock implements Clock {
     return new Promise((resolve) => this.setTimeout(resolve, ms));
   }
 
+  /** Ms until the earliest pending timer fires (undefined: none), to step from one to the next. */
+  nextTimerIn(): number | undefined {
+    let at: number | undefined;
+    for (const t of this.timers) if (at === undefined || t.at < at) at = t.at;
+    return at === undefined ? undefined : Math.max(0, at - this.mono);
+  }
+
   /** Move time forward, firing due timers in order. */
   advance(ms: number): void {
     const target = this.mono + ms;

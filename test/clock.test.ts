@@ -14,4 +14,18 @@ describe('ManualClock', () => {
     expect(c.monotonic()).toBe(250);
     expect(c.now()).toBe(1_000_250);
   });
+
+  it('nextTimerIn: the time to the earliest pending timer, for stepping from one to the next', () => {
+    const c = new ManualClock(0);
+    expect(c.nextTimerIn()).toBeUndefined();
+    c.setTimeout(() => undefined, 300);
+    const early = c.setTimeout(() => undefined, 100);
+    expect(c.nextTimerIn()).toBe(100);
+    early.cancel();
+    expect(c.nextTimerIn()).toBe(300);
+    c.advance(250);
+    expect(c.nextTimerIn()).toBe(50);
+    c.advance(50);
+    expect(c.nextTimerIn()).toBeUndefined();
+  });
 });

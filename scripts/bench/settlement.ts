@@ -1,9 +1,12 @@
 /**
  * Timelines and delay attribution for 100,000 synthetic transactions (issue 10): a mix of T1, D1
  * and D0 contracts, online and offline sales, batches settled in time and late, and host
- * observations with every delay reason, over 2024-2026. Prints JSON; target under 2 s.
- * Usage: npm run bench:settlement [-- count]
+ * observations with every delay reason, over 2024-2026; target under 2 s. Then the settlement
+ * status inquiry traffic of a terminal with 1,000 sales a day (settlementTraffic.ts), for a
+ * Tuesday and for a Friday (the weekend in between). Prints JSON.
+ * Usage: npm run bench:settlement [-- count [salesPerDay]]
  */
+
 import { DELAY_REASON_TEXT, type DelayReason } from '../../src/iso8583/views/cupPosStatusRecord.js';
 import { seededRandom } from '../../src/seededRandom.js';
 import { bundledCalendar } from '../../src/settlement/calendar/HolidayCalendar.js';
@@ -13,8 +16,10 @@ import {
   type SettlementContract,
   type SettlementFacts,
 } from '../../src/settlement/timeline/buildTimeline.js';
+import { inquiryTraffic, type TrafficFigure } from './settlementTraffic.js';
 
 const COUNT = Number(process.argv[2] ?? 100_000);
+const PER_DAY = Number(process.argv[3] ?? 1000);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const START = Date.UTC(2024, 0, 1) - 8 * HOUR;
@@ -77,6 +82,26 @@ for (const { facts, contract, asOf } of txns) {
 }
 const ms = performance.now() - t0;
 
+// Inquiry traffic: per 1,000 sales, both ways (messages and bytes on the wire).
+const per1000 = (f: TrafficFigure) => {
+  const k = 1000 / f.sales;
+  return {
+    ...f,
+    per1000Sales: {
+      messagesOut: Math.round(f.requests * k),
+      messagesIn: Math.round(f.answers * k),
+      bytesOut: Math.round(f.bytesOut * k),
+      bytesIn: Math.round(f.bytesIn * k),
+    },
+  };
+};
+const traffic = [];
+for (const day of ['2026-03-10', '2026-03-13']) {
+  traffic.push(
+    per1000(await inquiryTraffic({ sales: PER_DAY, day, contract: { mode: 'T1' }, settleAt: '22:30' })),
+  );
+}
+
 console.log(
   JSON.stringify(
     {
@@ -88,6 +113,11 @@ console.log(
       delayed,
       calendarUnknown,
       segmentsByCause: causes,
+      inquiryTraffic: {
+        about:
+          'one terminal, sales 08:00-22:00 host time, T1, batch settled 22:30, tracker defaults (12 inquiries/h, 7 days), simulator engine on a fast clock until every sale arrived; bytes = 2-byte length + TPDU + header + ISO 8583 body',
+        days: traffic,
+      },
       node: process.version,
     },
     null,

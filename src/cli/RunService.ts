@@ -115,9 +115,11 @@ export class RunService {
     }
     void this.notifier.reloading('reloading the profile');
     try {
-      let next: ReturnType<typeof loadProfile>;
+      let plan: ReturnType<typeof rt.applyProfile>;
       try {
-        next = loadProfile(this.o.profileArg);
+        // A key that reads but cannot be used (a calendar folder) is refused by applyProfile
+        // before anything changes.
+        plan = rt.applyProfile(loadProfile(this.o.profileArg));
       } catch (e) {
         if (!isPosError(e)) throw e;
         log.error(
@@ -126,7 +128,6 @@ export class RunService {
         );
         return;
       }
-      const plan = rt.applyProfile(next);
       if (plan.live.includes('log.level')) {
         log.level = rt.profile.log?.level ?? process.env.POSTERM_LOG_LEVEL ?? 'info';
       }

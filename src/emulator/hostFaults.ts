@@ -4,7 +4,8 @@
  *
  * Syntax: a comma-separated list of `KIND[:MS][@MTI][*N]`, e.g. `delay:200,bad-mac@0200,no-answer*2`.
  * - KIND: delay:MS, late:MS, no-answer, bad-mac, disconnect-mid, sign-on-again, drop-connect,
- *   unbalanced (the next 0510 answers reconciliation 2 whatever the totals: a batch upload follows).
+ *   unbalanced (the next 0510 answers reconciliation 2 whatever the totals: a batch upload follows),
+ *   garbage-62 (field 62 of the answer, e.g. the 0810's settlement status records, is unreadable).
  * - `@MTI` limits the fault to requests with that MTI (four digits); not for drop-connect.
  * - `*N` limits it to the next N matching requests (connections for drop-connect); without it
  *   the fault applies to every matching request until the list is replaced.
@@ -19,7 +20,8 @@ export type FaultKind =
   | 'disconnect-mid'
   | 'sign-on-again'
   | 'drop-connect'
-  | 'unbalanced';
+  | 'unbalanced'
+  | 'garbage-62';
 
 export interface FaultSpec {
   kind: FaultKind;
@@ -40,6 +42,7 @@ const KINDS: readonly FaultKind[] = [
   'sign-on-again',
   'drop-connect',
   'unbalanced',
+  'garbage-62',
 ];
 const TIMED: readonly FaultKind[] = ['delay', 'late'];
 
@@ -50,7 +53,7 @@ function bad(item: string, why: string): never {
 /** Parse one `KIND[:MS][@MTI][*N]` item. */
 export function parseFault(text: string): FaultSpec {
   const item = text.trim();
-  const m = /^([a-z-]+)(?::(\d+))?((?:@\d{4}|\*\d+)*)$/.exec(item);
+  const m = /^([a-z][a-z0-9-]*)(?::(\d+))?((?:@\d{4}|\*\d+)*)$/.exec(item);
   if (!m) bad(item, 'expected KIND[:MS][@MTI][*N]');
   const kind = m[1] as FaultKind;
   if (!KINDS.includes(kind)) bad(item, `unknown kind (one of ${KINDS.join(', ')})`);
@@ -98,6 +101,8 @@ export interface RequestFaults {
   badMac: boolean;
   disconnectMid: boolean;
   signOnAgain: boolean;
+  /** Field 62 of the answer (when it has one) replaced by unreadable text. */
+  garbage62: boolean;
   /** The specs that fired, as text (for events and stats). */
   fired: string[];
 }
@@ -149,6 +154,7 @@ export class FaultSet {
       badMac: false,
       disconnectMid: false,
       signOnAgain: false,
+      garbage62: false,
       fired: [],
     };
     for (const f of [...this.list]) {
@@ -165,6 +171,9 @@ export class FaultSet {
           break;
         case 'no-answer':
           out.noAnswer = true;
+          break;
+        case 'garbage-62':
+          out.garbage62 = true;
           break;
         case 'bad-mac':
           out.badMac = true;

@@ -11,10 +11,12 @@ import accountClass from './scenarios/account-class.json' with { type: 'json' };
 import afterCutOff from './scenarios/after-cut-off.json' with { type: 'json' };
 import d0Limit from './scenarios/d0-limit.json' with { type: 'json' };
 import delayedSettlement from './scenarios/delayed-settlement.json' with { type: 'json' };
+import everyCause from './scenarios/every-cause.json' with { type: 'json' };
 import holiday from './scenarios/holiday.json' with { type: 'json' };
 import maintenance from './scenarios/maintenance.json' with { type: 'json' };
 import normalWeek from './scenarios/normal-week.json' with { type: 'json' };
 import riskHold from './scenarios/risk-hold.json' with { type: 'json' };
+import terminalLate from './scenarios/terminal-late.json' with { type: 'json' };
 import transferFailure from './scenarios/transfer-failure.json' with { type: 'json' };
 import { checkSettings, HOST_DATE_TIME, type SettlementSettings } from './settlementContract.js';
 
@@ -31,6 +33,8 @@ export interface ScenarioExpectation {
 
 export interface ScenarioSale {
   label: string;
+  /** The label in Chinese (reports in zh); optional. */
+  labelZh?: string;
   /** Host time of the sale. */
   at: string;
   merchant: string;
@@ -68,6 +72,8 @@ const SHIPPED: Record<string, unknown> = {
   maintenance,
   'transfer-failure': transferFailure,
   'delayed-settlement': delayedSettlement,
+  'terminal-late': terminalLate,
+  'every-cause': everyCause,
 };
 
 /** Names of the shipped scenarios. */
@@ -107,6 +113,10 @@ export function parseScenario(raw: unknown, source: string): SettlementScenario 
     const k = `sales.${i}`;
     if (!isObject(s)) bad(source, k, 'must be an object');
     hostTime(source, `${k}.at`, s.at);
+    if (typeof s.label !== 'string' || s.label === '')
+      bad(source, `${k}.label`, 'must be a non-empty string');
+    if (s.labelZh !== undefined && typeof s.labelZh !== 'string')
+      bad(source, `${k}.labelZh`, 'must be a string');
     if (s.forwardedAt !== undefined) hostTime(source, `${k}.forwardedAt`, s.forwardedAt);
     if (typeof s.merchant !== 'string' || !/^[\x20-\x7e]{1,15}$/.test(s.merchant))
       bad(source, `${k}.merchant`, 'must be a merchant id (field 42)');

@@ -303,7 +303,14 @@ class HostSimServer extends EventEmitter implements HostSim {
       this.stats.withheld++;
       return;
     }
-    let body = packBody(outcome.response, outcome.mak);
+    let response = outcome.response;
+    const f62 = response.fields[62];
+    if (faults.garbage62 && f62 !== undefined) {
+      // Same length, no record in it: the terminal must refuse it with a coded error.
+      const junk = Buffer.from('#?'.repeat(f62.length)).subarray(0, f62.length / 2);
+      response = { ...response, fields: { ...response.fields, 62: junk.toString('hex').toUpperCase() } };
+    }
+    let body = packBody(response, outcome.mak);
     if (faults.badMac && outcome.mak) body = corruptMac(body);
     const header = {
       ...frame.header,

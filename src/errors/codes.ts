@@ -1366,6 +1366,14 @@ export const ERROR_CODES = {
       zh: '核对场景名称(posterm host-sim --scenario list),或修正场景文件中注明的字段',
     },
   },
+  EMU_WEEK_FAILED: {
+    en: "the emulator's settlement week could not play its scenario: a sale was not approved or a batch did not settle (the message says which)",
+    zh: '模拟器结算周无法按场景运行:某笔交易未获批准或某批次未能结算(信息中注明)',
+    action: {
+      en: 'read the runtime log of the terminal named in the week folder (WEEKnnnn/runtime.log); check the scenario file',
+      zh: '查看结算周目录中对应终端的运行日志(WEEKnnnn/runtime.log);检查场景文件',
+    },
+  },
   EMU_CALENDAR_UNKNOWN: {
     en: "the host simulator's settlement engine met a date beyond the holiday calendar's coverage",
     zh: '主机模拟器结算引擎遇到节假日日历未覆盖的日期',

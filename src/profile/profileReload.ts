@@ -6,7 +6,8 @@
  * valid value of one is safe to switch to between two transactions. Everything else (ids, keys,
  * journal, host endpoints, TLS, TPDU, connect timeout, reader device, control socket, reversal
  * attempts, dialect, currency, time zone) was built into a component at start: a change is
- * reported as needing a restart and not applied.
+ * reported as needing a restart and not applied. The `settlement` keys are read at each tracking
+ * pass and report; a new `settlement.calendarDir` is read (and checked) before it is applied.
  */
 import { PosError } from '../errors.js';
 import type { TerminalProfile } from './loadProfile.js';
@@ -24,6 +25,10 @@ export const LIVE_PROFILE_KEYS = [
   'journal.minFreeBytes',
   'batch.maxCount',
   'batch.autoSettle',
+  'settlement.mode',
+  'settlement.maxInquiriesPerHour',
+  'settlement.trackDays',
+  'settlement.calendarDir',
 ] as const;
 
 export interface ProfileReloadPlan {

@@ -137,7 +137,12 @@ export class Runtime implements RuntimeApi {
         passed: () => this.emitQueueDepth(),
       },
     });
-    this.settler = new Settler({ profile, journal, host, lane, forwarder: this.forwarder, log });
+    // Every settlement, a till's or an automatic one (batch.maxCount), and each earlier batch it
+    // closed: an event, and the tracker looks at the batch's sales when the host clears them.
+    this.settler = new Settler({ profile, journal, host, lane, forwarder: this.forwarder, log }, (r) => {
+      for (const b of [...(r.earlier ?? []), r])
+        emit({ type: 'settlement', batch: b.batch, outcome: b.outcome });
+    });
     this.engine = new TxnEngine({
       profile,
       journal,
@@ -149,7 +154,7 @@ export class Runtime implements RuntimeApi {
       log,
       batchGate: this.settler,
     });
-    this.settlement = new RuntimeSettlement({ profile, journal, host, lane, clock, log });
+    this.settlement = new RuntimeSettlement({ profile, journal, host, lane, clock, log, emit });
     link.on('connected', () => this.forwarder.kick(0));
     eventsFromParts({ link, session, driver }, emit);
     this.schedulePurge();
@@ -382,11 +387,7 @@ export class Runtime implements RuntimeApi {
    * number), then the open batch (0500, and the batch upload when the host asks for it).
    */
   async settle(): Promise<SettlementResult> {
-    const r = await this.settler.settle();
-    const e = { type: 'settlement', batch: r.batch, outcome: r.outcome } as const;
-    this.events.emit(e);
-    this.settlement.onEvent(e);
-    return r;
+    return this.settler.settle();
   }
 
   async settlementStatus(): Promise<SettlementStatusResponse> {
@@ -438,8 +439,11 @@ export class Runtime implements RuntimeApi {
    */
   applyProfile(next: TerminalProfile): ProfileReloadPlan {
     const plan = planProfileReload(this.profile, next);
-    applyLiveProfileKeys(this.profile, next, plan.live);
     const changed = new Set(plan.live);
+    // A calendar folder that does not read is refused before anything is applied.
+    if (changed.has('settlement.calendarDir')) this.settlement.prepareCalendar(next.settlement?.calendarDir);
+    applyLiveProfileKeys(this.profile, next, plan.live);
+    if (plan.live.some((k) => k.startsWith('settlement.'))) this.settlement.reloaded();
     if (changed.has('host.responseTimeoutMs'))
       this.link.timeouts.readMs = this.profile.host.responseTimeoutMs;
     if (changed.has('host.echoIntervalS')) this.session.setEchoIdleMs(this.profile.host.echoIntervalS * 1000);

@@ -27,7 +27,7 @@
  * 1,000 events are kept in memory.
  */
 import type { HostFailureCause } from '../host/hostFailureCause.js';
-import type { SettlementTrackReport } from '../settlement/SettlementTracker.js';
+import type { SettlementStatusChange, SettlementTrackReport } from '../settlement/SettlementTracker.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';
 import type {
   SettlementStatusResponse,
@@ -151,6 +151,7 @@ export type RuntimeEvent = RuntimeEventBase &
     | { type: 'sign-on'; ok: boolean; code?: string }
     | { type: 'queue'; reversals: number; advices: number }
     | { type: 'settlement'; batch: string; outcome: SettlementResult['outcome'] }
+    | ({ type: 'settlement-status' } & SettlementStatusChange)
   );
 
 export type RuntimeEventType = RuntimeEvent['type'];

@@ -31,11 +31,15 @@ export interface RuntimeSettlementDeps {
   lane: Lane;
   clock: Clock;
   log: Logger;
+  /** The runtime's events (settlement-status changes go out through it). */
+  emit: (e: RuntimeEventBody) => void;
 }
 
 export class RuntimeSettlement {
   readonly tracker: SettlementTracker;
   private calendarCache?: HolidayCalendar;
+  /** Read by prepareCalendar for a reload, in use from reloaded() on. */
+  private nextCalendar?: HolidayCalendar;
 
   constructor(private readonly d: RuntimeSettlementDeps) {
     const { profile } = d;
@@ -49,6 +53,7 @@ export class RuntimeSettlement {
       merchantId: profile.merchantId,
       timeZone: profile.timeZone,
       config: () => this.config(),
+      onChange: (c) => d.emit({ type: 'settlement-status', ...c }),
     });
   }
 
@@ -72,6 +77,25 @@ export class RuntimeSettlement {
 
   start(): void {
     this.tracker.start();
+  }
+
+  /**
+   * Profile reload, first step: read the new `settlement.calendarDir` (bundled calendar plus the
+   * folder). Throws SETTLE_CALENDAR_INVALID / SETTLE_CALENDAR_UNREADABLE and changes nothing.
+   */
+  prepareCalendar(dir: string | undefined): void {
+    this.nextCalendar = loadCalendar(dir);
+  }
+
+  /**
+   * Profile reload, applied: `settlement.*` are read from the profile at each pass and report;
+   * the calendar prepared is used from now on, and the tracker plans again at once (a higher
+   * ceiling or a longer window may make sales due now).
+   */
+  reloaded(): void {
+    if (this.nextCalendar) this.calendarCache = this.nextCalendar;
+    this.nextCalendar = undefined;
+    this.tracker.replan();
   }
 
   stop(): Promise<void> {

@@ -15,17 +15,16 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { isHostFailure, isPosError, PosError } from '../errors.js';
 import {
-  parseSettlementStatusInquiryResponse,
   type SettlementStatusRecord,
-  STATUS_RECORD_LENGTH,
   settlementStatusInquiryRequestToMessage,
 } from '../iso8583/views/cupPos.js';
-import { hexToAscii } from '../iso8583/views/cupPosFields.js';
 import type { Journal } from '../journal/Journal.js';
 import type { NewSettlementObservation, TrackedTxn } from '../journal/types.js';
 import type { Logger } from '../log.js';
 import type { Lane } from '../txn/Lane.js';
 import type { HostPort } from '../txn/ports.js';
+import { readStatusAnswer } from './readStatusAnswer.js';
+import { type SettlementStatusChange, statusChangeOf } from './settlementStatusChange.js';
 import { HostZone } from './timeline/HostZone.js';
 import {
   DAY_MS,
@@ -46,6 +45,8 @@ export type TrackerJournal = Pick<
   | 'currentBatch'
 >;
 
+export type { SettlementStatusChange };
+
 export interface SettlementTrackerDeps {
   journal: TrackerJournal;
   host: HostPort;
@@ -58,6 +59,8 @@ export interface SettlementTrackerDeps {
   timeZone: string;
   /** Read at each pass (a profile reload applies at the next one). */
   config: () => ScheduleConfig;
+  /** A sale's host record changed (status, mode, expected arrival or reason), once journalled. */
+  onChange?: (c: SettlementStatusChange) => void;
 }
 
 /** What one pass did (the answer to `settlement track`). */
@@ -140,6 +143,18 @@ export class SettlementTracker {
       return;
     }
     this.wakeIn(SCHEDULE.FIRST_MS);
+  }
+
+  /** Plan again now (the configuration changed): a pass at once, or right after the running one. */
+  replan(): void {
+    if (!this.started || this.stopped) return;
+    if (this.running) this.again = true;
+    else this.wakeIn(0);
+  }
+
+  /** A pass is running. */
+  get busy(): boolean {
+    return this.running !== undefined;
   }
 
   /** Resolves when no pass is running (tests, stop). */
@@ -250,7 +265,7 @@ export class SettlementTracker {
     for (const group of plan.inquiries) {
       if (this.stopped) break;
       // Released between inquiries: a sale waiting in line goes first.
-      const r = await this.d.lane.run(() => this.inquire(group));
+      const r = await this.d.lane.run(() => this.inquire(group, byId));
       for (const i of group) this.forcedTxns.delete(i.txnId);
       report.asked += group.length;
       report.messages += 1;
@@ -280,7 +295,10 @@ export class SettlementTracker {
   }
 
   /** One 0800/951: committed, sent, answered, journalled. Never throws for a host problem. */
-  private async inquire(group: readonly ScheduleItem[]): Promise<{
+  private async inquire(
+    group: readonly ScheduleItem[],
+    known: ReadonlyMap<number, TrackedTxn>,
+  ): Promise<{
     observations: number;
     arrived: number;
     unreachable: boolean;
@@ -320,7 +338,7 @@ export class SettlementTracker {
     const learntAt = clock.now();
     let records: { rec: SettlementStatusRecord; raw: string }[];
     try {
-      records = this.readAnswer(answer.message, rrns);
+      records = readStatusAnswer(answer.message, rrns);
     } catch (e) {
       const err = isPosError(e) ? e : new PosError('SETTLE_INQUIRY_BAD_ANSWER', String(e));
       journal.settlementInquiryResult(
@@ -345,6 +363,7 @@ export class SettlementTracker {
     }));
     journal.settlementInquiryResult(inquiryId, 'ok', observations);
     out.observations = observations.length;
+    for (const o of observations) this.tellChange(o, known.get(o.txnId)?.latest);
     for (const o of observations) {
       if (o.status === 'A') out.arrived++;
       if (o.status === 'X') {
@@ -363,53 +382,14 @@ export class SettlementTracker {
     return out;
   }
 
-  /** The 0810's records, one per asked RRN in the same order, with their raw 59 characters. */
-  private readAnswer(
-    message: Parameters<typeof parseSettlementStatusInquiryResponse>[0],
-    rrns: readonly string[],
-  ): { rec: SettlementStatusRecord; raw: string }[] {
-    let parsed: ReturnType<typeof parseSettlementStatusInquiryResponse>;
+  private tellChange(o: NewSettlementObservation & { txnId: number }, prev: TrackedTxn['latest']): void {
+    const c = this.d.onChange && statusChangeOf(o, prev, this.zone);
+    if (!c) return;
     try {
-      parsed = parseSettlementStatusInquiryResponse(message);
+      this.d.onChange?.(c);
     } catch (e) {
-      throw new PosError(
-        'SETTLE_INQUIRY_BAD_ANSWER',
-        `settlement status answer does not decode: ${(e as Error).message}`,
-        { field: 62, cause: codeOf(e) },
-        { cause: e },
-      );
+      this.d.log.warn({ code: codeOf(e), txnId: o.txnId }, 'settlement status change: listener failed');
     }
-    if (parsed.responseCode !== '00') {
-      throw new PosError(
-        'SETTLE_INQUIRY_DECLINED',
-        `settlement status inquiry refused (${parsed.responseCode})`,
-        {
-          field: 39,
-          responseCode: parsed.responseCode,
-        },
-      );
-    }
-    if (parsed.records.length !== rrns.length) {
-      throw new PosError(
-        'SETTLE_INQUIRY_BAD_ANSWER',
-        `settlement status answer has ${parsed.records.length} records for ${rrns.length} RRNs`,
-        { field: 62 },
-      );
-    }
-    const text = hexToAscii(message.fields[62] ?? '');
-    return parsed.records.map((rec, k) => {
-      if (rec.rrn !== rrns[k]) {
-        throw new PosError(
-          'SETTLE_INQUIRY_BAD_ANSWER',
-          `settlement status record ${k + 1} is for another RRN`,
-          {
-            field: 62,
-            offset: k * STATUS_RECORD_LENGTH,
-          },
-        );
-      }
-      return { rec, raw: text.slice(k * STATUS_RECORD_LENGTH, (k + 1) * STATUS_RECORD_LENGTH) };
-    });
   }
 }
 

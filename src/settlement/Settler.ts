@@ -16,13 +16,25 @@ export interface BatchRefusal {
 export class Settler {
   private running?: Promise<SettlementResult>;
 
-  constructor(private readonly d: SettleDeps) {}
+  /**
+   * @param onSettled told of every settlement's result, a till's and an automatic one alike
+   *   (the runtime turns it into events and a look at the batch's sales by the tracker).
+   */
+  constructor(
+    private readonly d: SettleDeps,
+    private readonly onSettled?: (r: SettlementResult) => void,
+  ) {}
 
   /** Settle every unsettled batch, oldest first, then the open one; stops at the first that does not close. */
   settle(): Promise<SettlementResult> {
-    this.running ??= this.run().finally(() => {
-      this.running = undefined;
-    });
+    this.running ??= this.run()
+      .then((r) => {
+        this.onSettled?.(r);
+        return r;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
     return this.running;
   }
 

@@ -37,7 +37,7 @@ describe('PostermClient over the protobuf control socket', () => {
     const c = await client(path);
     expect(c.server).toEqual({
       apiMajor: API_MAJOR,
-      apiMinor: 1,
+      apiMinor: 2,
       software: 'posterm',
       maxFrameBytes: MAX_FRAME_BYTES,
     });

@@ -13,6 +13,7 @@ describe('fault list parsing', () => {
     expect(parseFault('disconnect-mid*3@0200')).toEqual({ kind: 'disconnect-mid', mti: '0200', count: 3 });
     expect(parseFault(' sign-on-again ')).toEqual({ kind: 'sign-on-again' });
     expect(parseFault('drop-connect*1')).toEqual({ kind: 'drop-connect', count: 1 });
+    expect(parseFault('garbage-62@0800*2')).toEqual({ kind: 'garbage-62', mti: '0800', count: 2 });
     expect(parseFaults('')).toEqual([]);
     expect(parseFaults(' , ')).toEqual([]);
   });
@@ -47,6 +48,13 @@ describe('fault list parsing', () => {
 });
 
 describe('FaultSet', () => {
+  it('garbage-62 flags the answers of its MTI only, as many as counted', () => {
+    const set = new FaultSet(parseFaults('garbage-62@0800*1'));
+    expect(set.forRequest('0200').garbage62).toBe(false);
+    expect(set.forRequest('0800').garbage62).toBe(true);
+    expect(set.forRequest('0800').garbage62).toBe(false);
+  });
+
   it('applies faults to matching MTIs and uses up counted ones', () => {
     const set = new FaultSet(parseFaults('delay:100@0200,bad-mac*2,no-answer@0400*1'));
     const a = set.forRequest('0200');

@@ -114,6 +114,8 @@ describe('every shipped scenario gives the records its file expects', () => {
         'normal-week',
         'risk-hold',
         'transfer-failure',
+        'terminal-late',
+        'every-cause',
       ].sort(),
     );
   });
