@@ -22,6 +22,8 @@ import type {
   RuntimeEvent,
   RuntimeStatus,
   SaleCall,
+  SettlementReportRequest,
+  SettlementReportResponse,
   SettlementResult,
   SettlementStatusResponse,
   SettlementTimelineResponse,
@@ -254,6 +256,11 @@ export class PostermClient {
 
   settlementTrack(o?: CallOptions): Promise<SettlementTrackReport> {
     return this.call<SettlementTrackReport>('settlementTrack', {}, o);
+  }
+
+  /** The settlement report, rendered by the runtime (at most 3 MiB; since API minor 3). */
+  settlementReport(req: SettlementReportRequest, o?: CallOptions): Promise<SettlementReportResponse> {
+    return this.call<SettlementReportResponse>('settlementReport', { ...req }, o);
   }
 
   /**

@@ -4,7 +4,8 @@
  * that decodes but makes no sense is CONTROL_BAD_REQUEST naming the field.
  */
 import { PosError } from '../errors.js';
-import type { RuntimeApi, RuntimeEvent } from '../runtime/RuntimeApi.js';
+import type { RuntimeApi, RuntimeEvent, SettlementReportRequest } from '../runtime/RuntimeApi.js';
+import type { ReportFormat } from '../settlement/report/renderReport.js';
 import type { SaleMode } from '../txn/types.js';
 
 type Plain = Record<string, unknown>;
@@ -24,6 +25,7 @@ export const CALLS = [
   'settlementStatus',
   'settlementTimeline',
   'settlementTrack',
+  'settlementReport',
 ] as const;
 export type CallCase = (typeof CALLS)[number];
 
@@ -64,6 +66,25 @@ function mode(v: unknown): SaleMode | undefined {
   return v as SaleMode;
 }
 
+const FORMATS: readonly ReportFormat[] = ['table', 'json', 'protobuf', 'html'];
+
+/** Empty strings are absent fields; the selection's dates are checked by the report builder. */
+function reportRequest(p: Plain): SettlementReportRequest {
+  if (!FORMATS.includes(p.format as ReportFormat))
+    throw bad('format', 'format must be table, json, protobuf or html');
+  const opt = (k: string) => (typeof p[k] === 'string' && p[k] !== '' ? (p[k] as string) : undefined);
+  const lang = opt('lang') ?? 'en';
+  if (lang !== 'en' && lang !== 'zh') throw bad('lang', `'lang' must be en or zh`);
+  const req: SettlementReportRequest = { format: p.format as ReportFormat, lang };
+  for (const k of ['from', 'to', 'batch', 'asOf'] as const) {
+    const v = opt(k);
+    if (v !== undefined) req[k] = v;
+  }
+  if (req.batch !== undefined && (req.from !== undefined || req.to !== undefined))
+    throw bad('batch', 'give from/to or batch, not both');
+  return req;
+}
+
 function withTill<T extends object>(req: T, id: string | undefined): T & { tillId?: string } {
   return id === undefined ? req : { ...req, tillId: id };
 }
@@ -100,6 +121,8 @@ export async function runCall(api: RuntimeApi, call: CallCase, p: Plain): Promis
       return api.settlementTimeline({ rrn: rrn(p.rrn) });
     case 'settlementTrack':
       return api.settlementTrack();
+    case 'settlementReport':
+      return api.settlementReport(reportRequest(p));
   }
 }
 

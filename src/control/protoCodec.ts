@@ -19,7 +19,7 @@ import { CONTROL_PROTO } from './controlProtoText.js';
 
 /** This API's version (Hello.api_major / api_minor). */
 export const API_MAJOR = 1;
-export const API_MINOR = 2;
+export const API_MINOR = 3;
 
 /** Largest request frame the server accepts (envelope bytes, without the length prefix). */
 export const MAX_FRAME_BYTES = 64 * 1024;

@@ -1040,6 +1040,15 @@ export const ERROR_CODES = {
     },
   },
 
+  SETTLE_REPORT_TOO_LARGE: {
+    en: 'the settlement report asked of the running runtime is larger than one control answer may be (3 MiB)',
+    zh: '向运行中的终端请求的结算报表超过单个控制应答的上限(3 MiB)',
+    action: {
+      en: 'narrow it with --from/--to or --batch, or choose the table or protobuf format (smaller than JSON and HTML)',
+      zh: '请用 --from/--to 或 --batch 缩小范围,或改用表格或 protobuf 格式(比 JSON 和 HTML 小)',
+    },
+  },
+
   // ---- terminal profile --------------------------------------------------------------------
   PROFILE_NOT_FOUND: {
     en: 'the profile file (or the TMK file it names) cannot be read',

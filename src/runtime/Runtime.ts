@@ -45,6 +45,8 @@ import type {
   RuntimeEvent,
   RuntimeEventBody,
   SaleCall,
+  SettlementReportRequest,
+  SettlementReportResponse,
   SettlementStatusResponse,
   SettlementTimelineRequest,
   SettlementTimelineResponse,
@@ -401,6 +403,10 @@ export class Runtime implements RuntimeApi {
   async settlementTrack(): Promise<SettlementTrackReport> {
     if (this.stopped) throw new PosError('TXN_STOPPING', 'the runtime is stopping');
     return this.settlement.track();
+  }
+
+  async settlementReport(req: SettlementReportRequest): Promise<SettlementReportResponse> {
+    return this.settlement.report(req);
   }
 
   async status(): Promise<RuntimeStatus> {

@@ -27,6 +27,9 @@
  * 1,000 events are kept in memory.
  */
 import type { HostFailureCause } from '../host/hostFailureCause.js';
+import type { ReportSelection } from '../settlement/report/buildSettlementReport.js';
+import type { ReportFormat } from '../settlement/report/renderReport.js';
+import type { ReportLang } from '../settlement/report/reportText.js';
 import type { SettlementStatusChange, SettlementTrackReport } from '../settlement/SettlementTracker.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';
 import type {
@@ -111,6 +114,22 @@ export interface QueueRow {
   overLimit?: boolean;
 }
 
+export interface SettlementReportRequest extends ReportSelection {
+  format: ReportFormat;
+  /** Default en. */
+  lang?: ReportLang;
+  /** ISO 8601 time the report is as of; default now. */
+  asOf?: string;
+}
+
+export interface SettlementReportResponse {
+  format: ReportFormat;
+  /** Sales in the report. */
+  transactions: number;
+  /** The rendered report: UTF-8 text (table, json, html) or the protobuf stream. */
+  content: Uint8Array;
+}
+
 export interface QueueListRequest {
   /** finished advices too */
   all?: boolean;
@@ -188,6 +207,12 @@ export interface RuntimeApi {
   settlementTimeline(req: SettlementTimelineRequest): Promise<SettlementTimelineResponse>;
   /** Ask the host now (0800/951) about every sale whose money has not arrived. */
   settlementTrack(): Promise<SettlementTrackReport>;
+  /**
+   * The settlement report (docs/reports.md) of this terminal's journal, rendered in `format`:
+   * what `posterm report settlement` prints while the runtime runs. At most 3 MiB
+   * (SETTLE_REPORT_TOO_LARGE: narrow the selection).
+   */
+  settlementReport(req: SettlementReportRequest): Promise<SettlementReportResponse>;
   /**
    * Events from `fromSeq` (exclusive) on: the kept history first (bounded; see docs), then live
    * ones. `fromSeq` older than the history: the listener first gets what is kept. The history is

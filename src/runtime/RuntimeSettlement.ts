@@ -11,6 +11,8 @@ import type { Logger } from '../log.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
 import type { HolidayCalendar } from '../settlement/calendar/HolidayCalendar.js';
 import { loadCalendar } from '../settlement/calendar/loadCalendar.js';
+import { buildSettlementReport } from '../settlement/report/buildSettlementReport.js';
+import { renderReport } from '../settlement/report/renderReport.js';
 import { SettlementTracker, type SettlementTrackReport } from '../settlement/SettlementTracker.js';
 import {
   type SettlementStatusResponse,
@@ -22,7 +24,11 @@ import type { SettlementContract } from '../settlement/timeline/buildTimeline.js
 import { DAY_MS, DEFAULT_SCHEDULE_CONFIG, type ScheduleConfig } from '../settlement/trackingSchedule.js';
 import type { Lane } from '../txn/Lane.js';
 import type { HostPort } from '../txn/ports.js';
-import type { RuntimeEventBody } from './RuntimeApi.js';
+import type { RuntimeEventBody, SettlementReportRequest, SettlementReportResponse } from './RuntimeApi.js';
+import { reportInputOf } from './settlementReportSource.js';
+
+/** The largest report answered: fits the control API's 4 MiB answer frame with room to spare. */
+export const REPORT_MAX_BYTES = 3 * 1024 * 1024;
 
 export interface RuntimeSettlementDeps {
   profile: TerminalProfile;
@@ -70,6 +76,26 @@ export class RuntimeSettlement {
   }
 
   /** The calendar, read once (bundled plus the profile's settlement.calendarDir). */
+  /** The settlement report of the journal, rendered (RuntimeApi settlementReport). */
+  report(req: SettlementReportRequest): SettlementReportResponse {
+    const { format, lang = 'en', asOf, ...selection } = req;
+    const at = asOf === undefined ? this.d.clock.now() : Date.parse(asOf);
+    if (Number.isNaN(at))
+      throw new PosError('SETTLE_REPORT_SELECTION', `as-of '${asOf}' is not an ISO 8601 time`, {
+        key: 'as_of',
+      });
+    const input = reportInputOf(this.d.journal, this.d.profile, selection, at, this.calendar());
+    const model = buildSettlementReport(input);
+    const content = renderReport(model, format, lang);
+    if (content.length > REPORT_MAX_BYTES)
+      throw new PosError(
+        'SETTLE_REPORT_TOO_LARGE',
+        `the report is ${content.length} bytes (${model.transactions.length} sales), over ${REPORT_MAX_BYTES}: narrow --from/--to or --batch`,
+        { key: 'format' },
+      );
+    return { format, transactions: model.transactions.length, content };
+  }
+
   private calendar(): HolidayCalendar {
     this.calendarCache ??= loadCalendar(this.d.profile.settlement?.calendarDir);
     return this.calendarCache;

@@ -11,6 +11,8 @@ import type {
   RuntimeEvent,
   RuntimeStatus,
   SaleCall,
+  SettlementReportRequest,
+  SettlementReportResponse,
   SettlementResult,
   SettlementStatusResponse,
   SettlementTimelineRequest,
@@ -247,6 +249,9 @@ export const SETTLEMENT_TIMELINE: SettlementTimelineResponse = {
   observations: [{ learntAt: '2026-03-02T04:00:00.000Z', status: 'C', mode: 'T1', delayReason: '08' }],
 };
 
+/** Bytes that are not valid UTF-8, so a transport that turns them into text is caught. */
+export const REPORT_CONTENT = new Uint8Array([0x0a, 0x80, 0xff, 0x00, 0xe4, 0xb8, 0xad]);
+
 export const TRACK_REPORT: SettlementTrackReport = {
   asked: 9,
   messages: 2,
@@ -329,6 +334,10 @@ export class FakeRuntimeApi implements RuntimeApi {
   async settlementTrack(): Promise<SettlementTrackReport> {
     this.record('settlementTrack', undefined);
     return TRACK_REPORT;
+  }
+  async settlementReport(req: SettlementReportRequest): Promise<SettlementReportResponse> {
+    this.record('settlementReport', req);
+    return { format: req.format, transactions: 2, content: REPORT_CONTENT };
   }
 
   subscribe(fromSeq: number, listener: (e: RuntimeEvent) => void): Subscription {

@@ -10,6 +10,7 @@ import {
   EVENTS,
   FAILED,
   FORWARD,
+  REPORT_CONTENT,
   ROWS,
   SETTLED,
   SETTLEMENT_STATUS,
@@ -37,7 +38,7 @@ describe('PostermClient over the protobuf control socket', () => {
     const c = await client(path);
     expect(c.server).toEqual({
       apiMajor: API_MAJOR,
-      apiMinor: 2,
+      apiMinor: 3,
       software: 'posterm',
       maxFrameBytes: MAX_FRAME_BYTES,
     });
@@ -81,6 +82,25 @@ describe('PostermClient over the protobuf control socket', () => {
       code: 'CONTROL_BAD_REQUEST',
       context: { key: 'rrn' },
     });
+    const report = await c.settlementReport({
+      format: 'html',
+      lang: 'zh',
+      from: '2026-03-01',
+      to: '2026-03-31',
+    });
+    expect(report).toEqual({ format: 'html', transactions: 2, content: expect.any(Uint8Array) });
+    expect(Buffer.from(report.content)).toEqual(Buffer.from(REPORT_CONTENT));
+    expect((await c.settlementReport({ format: 'protobuf', batch: '000123' })).format).toBe('protobuf');
+    await expect(c.settlementReport({ format: 'pdf' as 'html' })).rejects.toMatchObject({
+      code: 'CONTROL_BAD_REQUEST',
+      context: { key: 'format' },
+    });
+    await expect(
+      c.settlementReport({ format: 'json', batch: '000123', from: '2026-03-01' }),
+    ).rejects.toMatchObject({
+      code: 'CONTROL_BAD_REQUEST',
+      context: { key: 'batch' },
+    });
     expect(api.calls).toEqual([
       { method: 'sale', req: { amountMinor: 1234, tillId: 'till-1' } },
       { method: 'sale', req: { amountMinor: 999_999_999_999, mode: 'force-offline' } },
@@ -98,6 +118,11 @@ describe('PostermClient over the protobuf control socket', () => {
       { method: 'settlementStatus', req: undefined },
       { method: 'settlementTimeline', req: { rrn: '123456789012' } },
       { method: 'settlementTrack', req: undefined },
+      {
+        method: 'settlementReport',
+        req: { format: 'html', lang: 'zh', from: '2026-03-01', to: '2026-03-31' },
+      },
+      { method: 'settlementReport', req: { format: 'protobuf', lang: 'en', batch: '000123' } },
     ]);
   });
 

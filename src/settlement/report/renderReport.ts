@@ -1,0 +1,25 @@
+/** One report model in the format asked for (the CLI's --format, the control API's format). */
+
+import { renderHtml } from './renderHtml.js';
+import { renderJson } from './renderJson.js';
+import { renderProtobuf } from './renderProtobuf.js';
+import { renderTable } from './renderTable.js';
+import type { SettlementReport } from './reportModel.js';
+import type { ReportLang } from './reportText.js';
+
+export const REPORT_FORMATS = ['table', 'json', 'protobuf', 'html'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Text formats as UTF-8 bytes, protobuf as its length-delimited stream. */
+export function renderReport(model: SettlementReport, format: ReportFormat, lang: ReportLang): Uint8Array {
+  switch (format) {
+    case 'table':
+      return Buffer.from(renderTable(model, lang));
+    case 'json':
+      return Buffer.from(renderJson(model));
+    case 'protobuf':
+      return renderProtobuf(model);
+    case 'html':
+      return Buffer.from(renderHtml(model, lang));
+  }
+}
