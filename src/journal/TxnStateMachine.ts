@@ -307,10 +307,14 @@ export class TxnStateMachine {
     const t = stepNow(this.ctx.clock);
     const { ctx } = this;
     const ids = ctx.atomic(() => {
+      // Requests in flight are newer than the last recovery's mark: older ones were settled by it
+      // and can never be sent again (markSent needs a row begun since). A bounded range of ids,
+      // so no index has to follow every state change of a sale.
+      const from = this.counters.read('recovered_upto');
       const ofState = (where: string) =>
-        (ctx.stmt(`SELECT id FROM txns WHERE ${where} ORDER BY id`).all() as { id: number }[]).map(
-          (r) => r.id,
-        );
+        (
+          ctx.stmt(`SELECT id FROM txns WHERE id > ? AND ${where} ORDER BY id`).all(from) as { id: number }[]
+        ).map((r) => r.id);
       const reversals = ofState(
         `kind IN ('purchase', 'void') AND (state = 'sent' OR (state = 'reversal-pending' AND can_send = 1))`,
       );
@@ -319,15 +323,23 @@ export class TxnStateMachine {
         .stmt(
           `UPDATE txns SET state = 'reversal-pending', reversal_reason = coalesce(reversal_reason, '06'), can_send = 0,
              last_result = 'recovered-after-crash'
-           WHERE kind IN ('purchase', 'void') AND (state = 'sent' OR (state = 'reversal-pending' AND can_send = 1))`,
+           WHERE id > ? AND kind IN ('purchase', 'void')
+             AND (state = 'sent' OR (state = 'reversal-pending' AND can_send = 1))`,
         )
-        .run();
+        .run(from);
       ctx
         .stmt(
           `UPDATE txns SET state = 'no-answer', can_send = 0, card_blob = NULL, last_result = 'recovered-after-crash',
-             finished_wall = ?, finished_mono = ? WHERE state IN ('pending', 'sent') AND kind NOT IN ('purchase', 'void')`,
+             finished_wall = ?, finished_mono = ?
+           WHERE id > ? AND state IN ('pending', 'sent') AND kind NOT IN ('purchase', 'void')`,
         )
-        .run(t.wallMs, t.monoMs);
+        .run(t.wallMs, t.monoMs, from);
+      ctx
+        .stmt(
+          `UPDATE counters SET value = (SELECT coalesce(max(id), 0) FROM txns) WHERE name = 'recovered_upto'
+             AND value <> (SELECT coalesce(max(id), 0) FROM txns)`,
+        )
+        .run();
       return { reversals, noAnswer, advicesRequeued: this.queue.requeueInFlightInTxn() };
     });
     return { ...ids, reversals: ids.reversals.map((id) => this.mustGet(id)) };

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/journal/index.js';
+import { JOURNAL_PAGE_SIZE } from '../../src/journal/pageSize.js';
 import { codeOf, tempJournal } from './journalFixture.js';
 
 let fx: ReturnType<typeof tempJournal>;
@@ -20,7 +21,7 @@ describe('journal schema and pragmas', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
-    expect(db.pragma('page_size', { simple: true })).toBe(1024);
+    expect(db.pragma('page_size', { simple: true })).toBe(JOURNAL_PAGE_SIZE);
     // WAL is persistent in the file itself
     fx.journal.close();
     const other = raw(fx.path);
@@ -44,7 +45,6 @@ describe('journal schema and pragmas', () => {
       .map((r) => (r as { name: string }).name);
     expect(tables).toEqual([
       'advices',
-      'batch_cards',
       'batches',
       'counters',
       'settlement_inquiries',
