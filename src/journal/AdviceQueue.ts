@@ -96,8 +96,8 @@ export class AdviceQueue {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, auth_code, masked_pan,
-             entry_mode, can_send, created_wall, created_mono, till_id)
-           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+             entry_mode, can_send, created_wall, created_mono, till_id, upload_pan_blob)
+           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
         )
         .run(
           txn.id,
@@ -111,6 +111,8 @@ export class AdviceQueue {
           t.wallMs,
           t.monoMs,
           tillId ?? null,
+          // an offline sale counts in its batch: a batch upload may need its PAN until the batch closes
+          this.batches?.sealUploadPan(txn.id, card.pan) ?? null,
         );
       const advice: AdviceRecord = {
         id: next.adviceId,
@@ -145,8 +147,6 @@ export class AdviceQueue {
           t.wallMs,
           t.monoMs,
         );
-      // an offline sale counts in its batch: a batch upload may need its PAN until the batch closes
-      this.batches?.keepPanInTxn(txn.id, next.batch, card.pan);
       return { txn, advice };
     });
   }

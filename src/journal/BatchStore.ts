@@ -25,23 +25,19 @@ export class BatchStore {
   ) {}
 
   /**
-   * Keeps the PAN of a counted transaction for a batch upload (sealed, own record id), in the
-   * transaction's own row: the commit writes no other b-tree for it.
+   * The sealed PAN a batch upload may need, for the transaction's own row (own record id
+   * 'upload:<txn id>'). The caller writes it in the same statement that changes the row
+   * otherwise: a second UPDATE could first grow the row past the page (an overflow page
+   * allocated) and then shrink it (freed), two more pages in the commit.
    */
-  keepPanInTxn(txnId: number, batch: string, pan: string): void {
-    this.ctx
-      .stmt('UPDATE txns SET upload_pan_blob = ?, uploaded = 0 WHERE id = ? AND batch = ?')
-      .run(this.ctx.vault.seal(uploadRecordId(txnId), { pan }), txnId, batch);
+  sealUploadPan(txnId: number, pan: string): Buffer {
+    return this.ctx.vault.seal(uploadRecordId(txnId), { pan });
   }
 
   /** Same, with the PAN taken from the transaction's own sealed card data (before it is dropped). */
-  keepPanOfTxnInTxn(txnId: number, batch: string): void {
-    const row = this.ctx.stmt('SELECT card_blob FROM txns WHERE id = ?').get(txnId) as
-      | { card_blob: Buffer | null }
-      | undefined;
-    if (!row?.card_blob) return;
-    const card = this.ctx.vault.open(txnRecordId(txnId), row.card_blob);
-    this.keepPanInTxn(txnId, batch, card.pan);
+  sealUploadPanOfTxn(txnId: number, cardBlob: Buffer | null): Buffer | null {
+    if (!cardBlob) return null;
+    return this.sealUploadPan(txnId, this.ctx.vault.open(txnRecordId(txnId), cardBlob).pan);
   }
 
   state(batch: string): BatchState {

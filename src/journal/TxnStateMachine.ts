@@ -152,15 +152,17 @@ export class TxnStateMachine {
       if (row.state !== 'sent') return false;
       const approved = code === '00';
       const t = stepNow(this.ctx.clock);
-      // a batch upload may need the PAN of an approved sale or refund until its batch closes
-      if (approved && (row.kind === 'purchase' || row.kind === 'refund')) {
-        this.batches?.keepPanOfTxnInTxn(id, row.batch);
-      }
+      // a batch upload may need the PAN of an approved sale or refund until its batch closes;
+      // written in the same statement that drops the card data (one rewrite of the row)
+      const upload =
+        approved && (row.kind === 'purchase' || row.kind === 'refund')
+          ? (this.batches?.sealUploadPanOfTxn(id, this.cardBlob(id)) ?? null)
+          : null;
       this.ctx
         .stmt(
           `UPDATE txns SET state = ?, response_code = ?, rrn = ?, auth_code = ?, last_result = ?,
-             reversal_reason = NULL, card_blob = NULL, answered_wall = ?, answered_mono = ?,
-             finished_wall = ?, finished_mono = ? WHERE id = ?`,
+             reversal_reason = NULL, card_blob = NULL, upload_pan_blob = ?, uploaded = 0, answered_wall = ?,
+             answered_mono = ?, finished_wall = ?, finished_mono = ? WHERE id = ?`,
         )
         .run(
           approved ? 'approved' : 'declined',
@@ -168,6 +170,7 @@ export class TxnStateMachine {
           rrn,
           authCode,
           approved ? 'approved' : 'declined',
+          upload,
           t.wallMs,
           t.monoMs,
           t.wallMs,
@@ -358,6 +361,13 @@ export class TxnStateMachine {
       }
     });
     return this.mustGet(id);
+  }
+
+  private cardBlob(id: number): Buffer | null {
+    const row = this.ctx.stmt('SELECT card_blob FROM txns WHERE id = ?').get(id) as
+      | { card_blob: Buffer | null }
+      | undefined;
+    return row?.card_blob ?? null;
   }
 
   get(id: number): TxnRecord | undefined {
