@@ -138,7 +138,8 @@ export class TxnStateMachine {
       this.ctx
         .stmt(
           `UPDATE txns SET state = 'aborted', can_send = 0, reversal_reason = NULL, card_blob = NULL,
-             last_result = 'aborted', finished_wall = ?, finished_mono = ? WHERE id = ?`,
+             last_result = 'aborted', aborted_till_id = till_id, till_id = NULL, finished_wall = ?,
+             finished_mono = ? WHERE id = ?`,
         )
         .run(t.wallMs, t.monoMs, id);
       return true;

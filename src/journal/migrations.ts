@@ -182,8 +182,16 @@ export const MIGRATIONS: readonly Migration[] = [
     //   all of them are newer than counters.recovered_upto, the newest id at the last recovery.
     // - The batch-upload PAN moved from batch_cards (a table and an index) into the transaction's
     //   own row, written in the commit that approves it (same AAD 'upload:<txn id>').
+    // - txns_till_id named state in its WHERE, so SQLite rewrote its entry at every state change
+    //   of a till's sale (three pages a sale). It is unique among rows with a till id now, and an
+    //   aborted request gives its id up (kept in aborted_till_id) so the till may use it again.
     version: 6,
     sql: `
+      DROP INDEX txns_till_id;
+      ALTER TABLE txns ADD COLUMN aborted_till_id TEXT;
+      UPDATE txns SET aborted_till_id = till_id, till_id = NULL WHERE state = 'aborted' AND till_id IS NOT NULL;
+      CREATE UNIQUE INDEX txns_till_id ON txns (till_id) WHERE till_id IS NOT NULL;
+
       DROP INDEX txns_open;
       CREATE INDEX txns_reversals ON txns (id) WHERE state = 'reversal-pending' AND can_send = 0;
       INSERT OR IGNORE INTO counters (name, value) VALUES ('recovered_upto', 0);

@@ -44,6 +44,13 @@ function version5Journal(path: string, key: Buffer): Buffer {
   );
   insert.run(1, 'approved', '000001', '300000000001', null);
   insert.run(2, 'sent', '000002', null, vault.seal('txn:2', { pan: PAN_B }));
+  // version 5 let an aborted request and a later one share the till's id
+  const tillRow = db.prepare(
+    `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, stan, batch, can_send, created_wall,
+       created_mono, till_id) VALUES (?, 'inquiry', ?, 'online', 0, ?, '000001', 0, 1, 1, 'till-7')`,
+  );
+  tillRow.run(3, 'aborted', '000004');
+  tillRow.run(4, 'approved', '000005');
   const upload = vault.seal('upload:1', { pan: PAN_A });
   db.prepare(`INSERT INTO batch_cards (txn_id, batch, pan_blob) VALUES (1, '000001', ?)`).run(upload);
   // enough rows to make the file more than a few pages
@@ -75,6 +82,12 @@ describe('migration 6 (fewer pages per commit)', () => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
 
     expect(journal.uploadEntries('000001')[0]).toMatchObject({ txnId: 1, pan: PAN_A, uploaded: false });
+    // the aborted request gave its till id up; the later one keeps it
+    expect(journal.byTillId('till-7')?.txn.id).toBe(4);
+    expect(db.prepare('SELECT till_id, aborted_till_id FROM txns WHERE id = 3').get()).toEqual({
+      till_id: null,
+      aborted_till_id: 'till-7',
+    });
     journal.markUploaded([1]);
     expect(journal.uploadEntries('000001')[0].uploaded).toBe(true);
 
