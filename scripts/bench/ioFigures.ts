@@ -22,17 +22,13 @@ export function enqueueIoFigures(): Record<string, number | string> {
   };
 }
 
-/** Runs its own host simulator: a fresh one, which has seen none of the STANs. */
+/** Each traced run gets a host simulator of its own, which has seen none of its STANs. */
 export async function purchaseIoFigures(): Promise<Record<string, number | string>> {
   if (!straceAvailable()) return missing();
-  const sim = await startSimProcess();
-  let purchase: ReturnType<typeof traceProbe>;
-  try {
-    purchase = traceProbe('purchase', IO_OPS, { simPort: sim.port });
-  } finally {
-    sim.stop();
-  }
+  const purchase = await withFreshSim((port) => traceProbe('purchase', IO_OPS, { simPort: port }));
+  const tillPurchase = await withFreshSim((port) => traceProbe('till-purchase', IO_OPS, { simPort: port }));
   const f = perOperation(purchase.op, IO_OPS);
+  const till = perOperation(tillPurchase.op, IO_OPS);
   const steps = traceProbe('steps', IO_OPS);
   const out: Record<string, number | string> = {
     fsyncs_per_purchase: f.fsyncs,
@@ -40,11 +36,25 @@ export async function purchaseIoFigures(): Promise<Record<string, number | strin
     db_bytes_per_1000_purchases: f.dbBytesPer1000,
     purchase_bytes_per_year_at_500_per_day: f.bytesPerYearAt500PerDay,
     fsyncs_per_year_at_500_per_day: f.fsyncsPerYearAt500PerDay,
+    // as a till sends it (till id: the answer is stored with the sale, a fourth commit)
+    fsyncs_per_till_purchase: till.fsyncs,
+    wal_bytes_per_till_purchase: till.walBytes,
+    db_bytes_per_1000_till_purchases: till.dbBytesPer1000,
+    till_purchase_bytes_per_year_at_500_per_day: till.bytesPerYearAt500PerDay,
   };
   for (const step of ['begin', 'markSent', 'recordAnswer']) {
     if (steps[step]) out[`wal_bytes_${step}`] = perOperation(steps[step], IO_OPS).walBytes;
   }
   return out;
+}
+
+async function withFreshSim<T>(fn: (port: number) => T): Promise<T> {
+  const sim = await startSimProcess();
+  try {
+    return fn(sim.port);
+  } finally {
+    sim.stop();
+  }
 }
 
 function missing(): Record<string, string> {

@@ -3,7 +3,7 @@
  * markers written to /dev/null (`posterm-io:<label>` starts counting under that label,
  * `posterm-io:-` stops), so the trace can be cut into what each operation wrote and synced.
  *
- *   node --import tsx scripts/bench/ioProbe.ts enqueue|purchase|steps DIR N [SIM_PORT]
+ *   node --import tsx scripts/bench/ioProbe.ts enqueue|purchase|till-purchase|steps DIR N [SIM_PORT]
  */
 import { randomBytes } from 'node:crypto';
 import { openSync, writeSync } from 'node:fs';
@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const [mode, dir, nArg, portArg] = process.argv.slice(2);
   const n = Number(nArg);
   if (!dir || !Number.isInteger(n) || n < 1)
-    throw new Error('usage: ioProbe enqueue|purchase|steps DIR N [PORT]');
+    throw new Error('usage: ioProbe enqueue|purchase|till-purchase|steps DIR N [PORT]');
   if (mode === 'enqueue') {
     const journal = Journal.open({ path: join(dir, 'journal.db'), key: randomBytes(32) });
     for (let i = 0; i < WARMUP; i++) enqueueSample(journal);
@@ -28,11 +28,12 @@ async function main(): Promise<void> {
     for (let i = 0; i < n; i++) enqueueSample(journal);
     mark('-');
     journal.close();
-  } else if (mode === 'purchase') {
+  } else if (mode === 'purchase' || mode === 'till-purchase') {
     const rig = await startOnlineRig(Number(portArg), dir);
-    for (let i = 0; i < WARMUP; i++) await rig.purchase(i);
+    const till = (i: number) => (mode === 'till-purchase' ? `till-${i}` : undefined);
+    for (let i = 0; i < WARMUP; i++) await rig.purchase(i, till(i));
     mark('op');
-    for (let i = 0; i < n; i++) await rig.purchase(i);
+    for (let i = 0; i < n; i++) await rig.purchase(i, till(WARMUP + i));
     mark('-');
     await rig.stop();
   } else if (mode === 'steps') {

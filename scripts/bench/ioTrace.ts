@@ -97,7 +97,7 @@ export function straceAvailable(): boolean {
  * returns the counts per label. Throws when the probe fails.
  */
 export function traceProbe(
-  mode: 'enqueue' | 'purchase' | 'steps',
+  mode: 'enqueue' | 'purchase' | 'till-purchase' | 'steps',
   n: number,
   opts: { parentDir?: string; simPort?: number; env?: NodeJS.ProcessEnv } = {},
 ): Record<string, IoCounts> {

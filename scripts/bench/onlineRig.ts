@@ -32,8 +32,11 @@ export interface OnlineRig {
   rt: Runtime;
   /** the journal file (its WAL is `${journalPath}-wal`) */
   journalPath: string;
-  /** one approved purchase (throws otherwise); i varies the amount */
-  purchase(i: number): Promise<{ overheadMs: number; hostMs: number }>;
+  /**
+   * One approved purchase (throws otherwise); i varies the amount. With `tillId`, through the
+   * runtime's API as a till makes it (the answer is stored with the sale: one more commit).
+   */
+  purchase(i: number, tillId?: string): Promise<{ overheadMs: number; hostMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -48,8 +51,10 @@ export async function startOnlineRig(simPort: number, parentDir = tmpdir()): Pro
   return {
     rt,
     journalPath: join(dir, 'journal.db'),
-    async purchase(i) {
-      const r = await rt.engine.sale({ amountMinor: 100 + (i % 50) * 100 });
+    async purchase(i, tillId) {
+      const amountMinor = 100 + (i % 50) * 100;
+      const r =
+        tillId === undefined ? await rt.engine.sale({ amountMinor }) : await rt.sale({ amountMinor, tillId });
       if (r.outcome !== 'approved')
         throw new Error(`purchase ${i} not approved: ${r.responseCode ?? r.reason?.code}`);
       return { overheadMs: r.timings.totalMs! - r.timings.hostMs!, hostMs: r.timings.hostMs! };
