@@ -112,7 +112,10 @@ export class Journal {
       // (-14% checkpoint bytes per sale, measured) and fewer sales wait for a checkpoint.
       db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_FRAMES}`);
       migrate(db);
-      const pageSize = convertPageSize(db, opts.pageSizeConversionMaxBytes);
+      const pageSize = convertPageSize(db, {
+        maxBytes: opts.pageSizeConversionMaxBytes,
+        freeBytes: () => freeBytesOf(opts.path),
+      });
       if (db.pragma('journal_mode', { simple: true }) !== 'wal') {
         throw new PosError('JOURNAL_OPEN', 'journal cannot use WAL mode', { mode: 'after page size' });
       }
@@ -518,8 +521,7 @@ export class Journal {
 
   /** Bytes free for an unprivileged writer on the journal's filesystem (statfs). */
   freeBytes(): number {
-    const st = statfsSync(dirname(this.ctx.db.name));
-    return st.bavail * st.bsize;
+    return freeBytesOf(this.ctx.db.name);
   }
 
   /**
@@ -545,6 +547,12 @@ export class Journal {
       return { ok: messages.length === 1 && messages[0] === 'ok', messages };
     });
   }
+}
+
+/** Bytes free for an unprivileged writer on the filesystem of `path` (statfs of its directory). */
+function freeBytesOf(path: string): number {
+  const st = statfsSync(dirname(path));
+  return st.bavail * st.bsize;
 }
 
 /** What Journal.open reports: which file, and what to do about it. */

@@ -124,10 +124,16 @@ describe('migration 6 (fewer pages per commit)', () => {
     version5Journal(path, key);
     const db = new Database(path);
     db.pragma('locking_mode = EXCLUSIVE');
-    expect(convertPageSize(db, statSync(path).size - 1)).toEqual({
+    expect(convertPageSize(db, { maxBytes: statSync(path).size - 1 })).toEqual({
       outcome: 'kept',
       pageSize: 1024,
       reason: 'too-large',
+    });
+    // not on a disk with less room than twice the journal and some to spare
+    expect(convertPageSize(db, { freeBytes: () => 2 * statSync(path).size })).toEqual({
+      outcome: 'kept',
+      pageSize: 1024,
+      reason: 'low-space',
     });
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     db.close();
