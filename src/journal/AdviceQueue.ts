@@ -59,7 +59,8 @@ export class AdviceQueue {
     const tillId = input.tillId === undefined ? undefined : checkTillId(input.tillId);
     const { ctx } = this;
     return ctx.atomic(() => {
-      const stan = input.stan ?? this.counters.nextStanInTxn();
+      // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
+      const stan = input.stan ?? this.counters.peekStanForRowInTxn();
       if (fields[11] !== undefined && fields[11] !== stan) {
         throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the advice STAN', { field: 11 });
       }
@@ -96,8 +97,8 @@ export class AdviceQueue {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, auth_code, masked_pan,
-             entry_mode, can_send, created_wall, created_mono, till_id, upload_pan_blob)
-           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
+             entry_mode, can_send, created_wall, created_mono, till_id, upload_pan_blob, stan_alloc)
+           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
         )
         .run(
           txn.id,
@@ -113,6 +114,7 @@ export class AdviceQueue {
           tillId ?? null,
           // an offline sale counts in its batch: a batch upload may need its PAN until the batch closes
           this.batches?.sealUploadPan(txn.id, card.pan) ?? null,
+          input.stan === undefined ? 1 : 0,
         );
       const advice: AdviceRecord = {
         id: next.adviceId,

@@ -68,7 +68,8 @@ export class TxnStateMachine {
     const tillId = txn.tillId === undefined ? undefined : checkTillId(txn.tillId);
     const { ctx } = this;
     const id = ctx.atomic(() => {
-      const stan = txn.stan ?? this.counters.nextStanInTxn();
+      // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
+      const stan = txn.stan ?? this.counters.peekStanForRowInTxn();
       if (fields[11] !== undefined && fields[11] !== stan) {
         throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the transaction STAN', { field: 11 });
       }
@@ -84,8 +85,8 @@ export class TxnStateMachine {
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, masked_pan, entry_mode,
              orig_batch, orig_stan, orig_date, reversal_reason, fields_json, card_blob, created_wall, created_mono,
-             till_id)
-           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             till_id, stan_alloc)
+           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           next.id,
@@ -106,6 +107,7 @@ export class TxnStateMachine {
           t.wallMs,
           t.monoMs,
           tillId ?? null,
+          txn.stan === undefined ? 1 : 0,
         );
       return next.id;
     });

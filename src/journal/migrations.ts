@@ -182,6 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
     //   all of them are newer than counters.recovered_upto, the newest id at the last recovery.
     // - The batch-upload PAN moved from batch_cards (a table and an index) into the transaction's
     //   own row, written in the commit that approves it (same AAD 'upload:<txn id>').
+    // - The STAN a transaction takes in its own commit stays in its row (counters.ts).
     // - txns_till_id named state in its WHERE, so SQLite rewrote its entry at every state change
     //   of a till's sale (three pages a sale). It is unique among rows with a till id now, and an
     //   aborted request gives its id up (kept in aborted_till_id) so the till may use it again.
@@ -203,6 +204,12 @@ export const MIGRATIONS: readonly Migration[] = [
         uploaded = (SELECT c.uploaded FROM batch_cards c WHERE c.txn_id = txns.id)
         WHERE id IN (SELECT txn_id FROM batch_cards);
       DROP TABLE batch_cards;
+
+      -- The STAN a transaction takes in its own commit is recorded in its row (stan_alloc = 1),
+      -- not in the counters page; counters.stan keeps the STANs handed out alone (sign-on,
+      -- settlement, offline ids), with stan_at, the newest row id when it was written.
+      ALTER TABLE txns ADD COLUMN stan_alloc INTEGER NOT NULL DEFAULT 0;
+      INSERT OR IGNORE INTO counters (name, value) VALUES ('stan_at', (SELECT coalesce(max(id), 0) FROM txns));
     `,
   },
 ];

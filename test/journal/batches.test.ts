@@ -167,7 +167,8 @@ describe('migration 3', () => {
     const old = new Database(path);
     old.exec(`DROP INDEX txns_reversals; CREATE INDEX txns_open ON txns (state) WHERE state IN ('pending', 'sent', 'reversal-pending');
       ALTER TABLE txns DROP COLUMN upload_pan_blob; ALTER TABLE txns DROP COLUMN uploaded;
-      ALTER TABLE txns DROP COLUMN aborted_till_id;
+      ALTER TABLE txns DROP COLUMN aborted_till_id; ALTER TABLE txns DROP COLUMN stan_alloc;
+      DELETE FROM counters WHERE name = 'stan_at';
       DELETE FROM counters WHERE name = 'recovered_upto';
       DROP TABLE settlement_observations; DROP TABLE settlement_inquiries; DROP INDEX txns_settle_tracked;
       ALTER TABLE txns DROP COLUMN settle_asked_wall; ALTER TABLE txns DROP COLUMN settle_status;

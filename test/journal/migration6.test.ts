@@ -59,6 +59,7 @@ function version5Journal(path: string, key: Buffer): Buffer {
      VALUES ('inquiry', 'approved', 'online', 0, '000003', '000001', 0, 1, 1)`,
   );
   for (let i = 0; i < 200; i++) more.run();
+  db.prepare(`UPDATE counters SET value = 41 WHERE name = 'stan'`).run();
   db.close();
   return upload;
 }
@@ -97,6 +98,7 @@ describe('migration 6 (fewer pages per commit)', () => {
     // the mark moved: a second recovery finds nothing, a new request in flight is found
     expect(journal.recoverAfterCrash().reversals).toEqual([]);
     const t = journal.begin({ kind: 'purchase', amountMinor: 5, card: { pan: PAN_A } });
+    expect(t.stan).toBe('000042'); // the STAN sequence goes on from version 5's counter
     journal.markSent(t.id);
     expect(journal.recoverAfterCrash().reversals.map((r) => r.id)).toEqual([t.id]);
 
