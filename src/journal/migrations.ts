@@ -182,6 +182,7 @@ export const MIGRATIONS: readonly Migration[] = [
     //   all of them are newer than counters.recovered_upto, the newest id at the last recovery.
     // - The batch-upload PAN moved from batch_cards (a table and an index) into the transaction's
     //   own row, written in the commit that approves it (same AAD 'upload:<txn id>').
+    // - advices_open gave way to a low-water mark in memory (AdviceQueue.openFrom).
     // - The STAN a transaction takes in its own commit stays in its row (counters.ts).
     // - txns_till_id named state in its WHERE, so SQLite rewrote its entry at every state change
     //   of a till's sale (three pages a sale). It is unique among rows with a till id now, and an
@@ -194,6 +195,7 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE UNIQUE INDEX txns_till_id ON txns (till_id) WHERE till_id IS NOT NULL;
 
       DROP INDEX txns_open;
+      DROP INDEX advices_open;
       CREATE INDEX txns_reversals ON txns (id) WHERE state = 'reversal-pending' AND can_send = 0;
       INSERT OR IGNORE INTO counters (name, value) VALUES ('recovered_upto', 0);
 

@@ -166,6 +166,7 @@ describe('migration 3', () => {
     // the same file as version 1 had it: no batch state at all
     const old = new Database(path);
     old.exec(`DROP INDEX txns_reversals; CREATE INDEX txns_open ON txns (state) WHERE state IN ('pending', 'sent', 'reversal-pending');
+      CREATE INDEX advices_open ON advices (state) WHERE state IN ('pending', 'sent');
       ALTER TABLE txns DROP COLUMN upload_pan_blob; ALTER TABLE txns DROP COLUMN uploaded;
       ALTER TABLE txns DROP COLUMN aborted_till_id; ALTER TABLE txns DROP COLUMN stan_alloc;
       DELETE FROM counters WHERE name = 'stan_at';

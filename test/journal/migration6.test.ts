@@ -77,6 +77,7 @@ describe('migration 6 (fewer pages per commit)', () => {
     expect(names(db, 'table')).not.toContain('batch_cards');
     expect(names(db, 'index')).toContain('txns_reversals');
     expect(names(db, 'index')).not.toContain('txns_open');
+    expect(names(db, 'index')).not.toContain('advices_open');
     // small enough: rebuilt at the journal's page size, still in WAL mode
     expect(db.pragma('page_size', { simple: true })).toBe(JOURNAL_PAGE_SIZE);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');

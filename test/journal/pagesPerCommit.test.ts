@@ -76,4 +76,27 @@ describe('pages per commit', () => {
     expect(beginNames.has('txns')).toBe(true);
     expect(beginNames.has('counters')).toBe(false);
   });
+
+  it('an offline sale (enqueueAdvice) writes its two rows and the batch index, no other index', () => {
+    fx = tempJournal();
+    const db = journalDb(fx.journal);
+    db.pragma('wal_autocheckpoint = 0');
+    const next = walPages(fx.path, db.pragma('page_size', { simple: true }) as number);
+    const name = db.prepare('SELECT name FROM dbstat WHERE pageno = ?');
+    const names = new Set<string>();
+    for (let i = 0; i < 40; i++) {
+      next();
+      fx.journal.enqueueAdvice({
+        amountMinor: 100,
+        authCode: 'Y00001',
+        card: { pan: PAN_A, expiry: '3012', iccData: ICC },
+        fields: purchaseFields,
+      });
+      const pages = next();
+      // (the first ones take the pages a new journal's migrations freed: the freelist's page too)
+      if (i >= 10)
+        for (const p of pages) names.add((name.get(p) as { name: string } | undefined)?.name ?? 'other');
+    }
+    expect([...names].sort()).toEqual(['advices', 'sqlite_schema', 'txns', 'txns_batch_stan']);
+  });
 });
