@@ -7,37 +7,15 @@
  * overhead = (card data in hand -> result) - (request written -> answer parsed)
  * i.e. everything the terminal does around the host round trip: journal commits before and
  * after, packing, MAC, matching, MAC check, response parsing.
+ * Then, traced with strace (ioFigures.ts): fsyncs and bytes written per purchase and per step.
  * Prints one JSON line.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { silentLogger } from '../../src/log.js';
-import { parseProfile } from '../../src/profile/loadProfile.js';
-import { Runtime } from '../../src/runtime/Runtime.js';
-import type { CardReaderPort } from '../../src/txn/ports.js';
-import { emulatorProfileJson } from './profileJson.js';
+import { purchaseIoFigures } from './ioFigures.js';
+import { startOnlineRig } from './onlineRig.js';
 import { startSimProcess } from './simProcess.js';
 
 const N = Number(process.env.BENCH_N ?? 3000);
 const WARMUP = 300;
-
-const reader: CardReaderPort = {
-  async readCard() {
-    return {
-      outcome: 'card',
-      cardMs: 0,
-      card: {
-        pan: '6212345678901232',
-        track2: '6212345678901232D30122011234567890',
-        expiry: '3012',
-        panSequence: '001',
-        entryInterface: 'contactless',
-        iccData: '9F260811223344556677889F2701809F360200019F3704A1B2C3D495050000000000',
-      },
-    };
-  },
-};
 
 function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -45,34 +23,23 @@ function pct(sorted: number[], p: number): number {
 
 async function main(): Promise<void> {
   const sim = await startSimProcess();
-  const dir = mkdtempSync(join(tmpdir(), 'posterm-bench-online-'));
-  const raw = emulatorProfileJson();
-  raw.host.primary.port = sim.port;
-  raw.journal = { path: 'journal.db', keyFile: 'journal.key' };
-  raw.control = {};
-  writeFileSync(join(dir, 'profile.json'), JSON.stringify(raw));
-  const rt = await Runtime.start({
-    profile: parseProfile(raw, dir),
-    log: silentLogger,
-    reader,
-  });
+  const rig = await startOnlineRig(sim.port);
   const overhead: number[] = [];
   const host: number[] = [];
   let approved = 0;
   const t0 = performance.now();
   for (let i = 0; i < N + WARMUP; i++) {
     if (i === WARMUP) overhead.length = host.length = 0;
-    const r = await rt.engine.sale({ amountMinor: 100 + (i % 50) * 100 });
-    if (r.outcome !== 'approved')
-      throw new Error(`purchase ${i} not approved: ${r.responseCode ?? r.reason?.code}`);
+    const r = await rig.purchase(i);
     if (i >= WARMUP) approved++;
-    overhead.push(r.timings.totalMs! - r.timings.hostMs!);
-    host.push(r.timings.hostMs!);
+    overhead.push(r.overheadMs);
+    host.push(r.hostMs);
   }
   const elapsed = performance.now() - t0;
-  await rt.stop();
+  await rig.stop();
   sim.stop();
-  rmSync(dir, { recursive: true, force: true });
+  // after the timed run (strace slows the traced process): fsyncs and bytes per purchase
+  const io = await purchaseIoFigures();
   overhead.sort((a, b) => a - b);
   host.sort((a, b) => a - b);
   const measuredMs = elapsed * (N / (N + WARMUP));
@@ -86,6 +53,7 @@ async function main(): Promise<void> {
       host_round_trip_p99_ms: round(pct(host, 99)),
       purchases_per_s: Math.round(N / (measuredMs / 1000)),
       synchronous: 'FULL',
+      ...io,
       node: process.version,
     }),
   );

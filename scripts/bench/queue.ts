@@ -7,7 +7,7 @@
  *   npm run bench:queue [-- --dir DIR --seconds N]
  *
  * Second figure: forwarding 1,000 queued advices to the host simulator once it is back
- * (forwardAdvices.ts). More figures can be pushed into `extraFigures`; each one's fields are
+ * (forwardAdvices.ts). Third: fsyncs and bytes written per enqueue, traced (ioFigures.ts). More figures can be pushed into `extraFigures`; each one's fields are
  * merged into the printed JSON.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Journal } from '../../src/journal/index.js';
-
+import { enqueueIoFigures } from './ioFigures.js';
 import type { QueueFigure } from './queueFigure.js';
+import { enqueueSample } from './sampleAdvice.js';
 
 export type { BenchContext, QueueFigure } from './queueFigure.js';
 
@@ -31,9 +32,7 @@ export const enqueueVsFsyncFigure: QueueFigure = async ({ dir, durationMs }) => 
   const journal = Journal.open({ path: join(dir, 'bench.db'), key: randomBytes(32) });
   const fd = openSync(join(dir, 'fsync.bin'), 'w');
   const chunk = Buffer.alloc(100, 0x5a);
-  const card = { pan: '6212345678901232', expiry: '3012', panSeq: '001', iccData: '9F2608A1B2C3D4E5F607' };
-  const fields = { 3: '000000', 4: '000000001000', 22: '051', 25: '00', 41: '12345678', 60: '30' };
-  const enqueue = () => journal.enqueueAdvice({ amountMinor: 1000, authCode: 'OFF001', card, fields });
+  const enqueue = () => enqueueSample(journal);
   const fsync = () => {
     writeSync(fd, chunk);
     fsyncSync(fd);
@@ -79,8 +78,11 @@ export const enqueueVsFsyncFigure: QueueFigure = async ({ dir, durationMs }) => 
   }
 };
 
+/** Machine-independent: fsyncs and bytes per durable enqueue, traced with strace (ioFigures.ts). */
+export const enqueueIoFigure: QueueFigure = async () => enqueueIoFigures();
+
 /** More figures to add to the same run (the lead adds the forwarding figure here). */
-export const extraFigures: QueueFigure[] = [];
+export const extraFigures: QueueFigure[] = [enqueueIoFigure];
 
 export async function runQueueBench(opts: { dir?: string; durationMs?: number } = {}) {
   const durationMs = opts.durationMs ?? 4000;

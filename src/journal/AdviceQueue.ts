@@ -36,6 +36,14 @@ const ADVICE_DONE = new Set(['00', '94']);
  * content across retries; its card data is encrypted until the host has it.
  */
 export class AdviceQueue {
+  /**
+   * Every advice with a smaller id is finished (done or refused), so queries for open advices
+   * start here instead of following an index that every enqueue and every state change would
+   * write (issue 13). Finished is final and new advices get larger ids, so it only moves up;
+   * in memory only: this connection holds the journal alone (locking_mode = EXCLUSIVE).
+   */
+  private openFrom: number | undefined;
+
   constructor(
     private readonly ctx: JournalContext,
     private readonly counters: Counters,
@@ -59,7 +67,8 @@ export class AdviceQueue {
     const tillId = input.tillId === undefined ? undefined : checkTillId(input.tillId);
     const { ctx } = this;
     return ctx.atomic(() => {
-      const stan = input.stan ?? this.counters.nextStanInTxn();
+      // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
+      const stan = input.stan ?? this.counters.peekStanForRowInTxn();
       if (fields[11] !== undefined && fields[11] !== stan) {
         throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the advice STAN', { field: 11 });
       }
@@ -96,8 +105,8 @@ export class AdviceQueue {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, auth_code, masked_pan,
-             entry_mode, can_send, created_wall, created_mono, till_id)
-           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?)`,
+             entry_mode, can_send, created_wall, created_mono, till_id, upload_pan_blob, stan_alloc)
+           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
         )
         .run(
           txn.id,
@@ -111,6 +120,9 @@ export class AdviceQueue {
           t.wallMs,
           t.monoMs,
           tillId ?? null,
+          // an offline sale counts in its batch: a batch upload may need its PAN until the batch closes
+          this.batches?.sealUploadPan(txn.id, card.pan) ?? null,
+          input.stan === undefined ? 1 : 0,
         );
       const advice: AdviceRecord = {
         id: next.adviceId,
@@ -145,8 +157,6 @@ export class AdviceQueue {
           t.wallMs,
           t.monoMs,
         );
-      // an offline sale counts in its batch: a batch upload may need its PAN until the batch closes
-      this.batches?.keepPanInTxn(txn.id, next.batch, card.pan);
       return { txn, advice };
     });
   }
@@ -235,10 +245,28 @@ export class AdviceQueue {
   next(): { advice: AdviceRecord; request: StoredRequest } | undefined {
     return this.ctx.guard(() => {
       const row = this.ctx
-        .stmt(`SELECT ${ADVICE_COLUMNS} FROM advices WHERE state IN ('pending', 'sent') ORDER BY id LIMIT 1`)
-        .get() as AdviceRow | undefined;
+        .stmt(
+          `SELECT ${ADVICE_COLUMNS} FROM advices WHERE id >= ? AND state IN ('pending', 'sent') ORDER BY id LIMIT 1`,
+        )
+        .get(this.openFromInTxn()) as AdviceRow | undefined;
+      this.openFrom = row ? row.id : this.nextIdInTxn();
       return row ? { advice: toAdviceRecord(row), request: this.request(row) } : undefined;
     });
+  }
+
+  /** The low-water mark of open advices (openFrom), found by one scan on first use. */
+  private openFromInTxn(): number {
+    if (this.openFrom === undefined) {
+      const r = this.ctx
+        .stmt(`SELECT min(id) AS id FROM advices WHERE state IN ('pending', 'sent')`)
+        .get() as { id: number | null };
+      this.openFrom = r.id ?? this.nextIdInTxn();
+    }
+    return this.openFrom;
+  }
+
+  private nextIdInTxn(): number {
+    return (this.ctx.stmt('SELECT coalesce(max(id), 0) + 1 AS id FROM advices').get() as { id: number }).id;
   }
 
   /** Stored content of an advice: same STAN and fields on every retry. */
@@ -250,9 +278,13 @@ export class AdviceQueue {
 
   list(state?: AdviceState): AdviceRecord[] {
     return this.ctx.guard(() => {
+      // open states start at the low-water mark; finished ones need the whole table
+      const from = state === 'pending' || state === 'sent' ? this.openFromInTxn() : 0;
       const rows = (
         state
-          ? this.ctx.stmt(`SELECT ${ADVICE_COLUMNS} FROM advices WHERE state = ? ORDER BY id`).all(state)
+          ? this.ctx
+              .stmt(`SELECT ${ADVICE_COLUMNS} FROM advices WHERE id >= ? AND state = ? ORDER BY id`)
+              .all(from, state)
           : this.ctx.stmt(`SELECT ${ADVICE_COLUMNS} FROM advices ORDER BY id`).all()
       ) as AdviceRow[];
       return rows.map(toAdviceRecord);
@@ -265,9 +297,9 @@ export class AdviceQueue {
       const r = this.ctx
         .stmt(
           `SELECT count(*) AS n, coalesce(sum(amount_minor), 0) AS amount, min(created_wall) AS oldest
-           FROM advices WHERE state IN ('pending', 'sent')`,
+           FROM advices WHERE id >= ? AND state IN ('pending', 'sent')`,
         )
-        .get() as { n: number; amount: number; oldest: number | null };
+        .get(this.openFromInTxn()) as { n: number; amount: number; oldest: number | null };
       return {
         count: r.n,
         amountMinor: r.amount,
@@ -278,12 +310,17 @@ export class AdviceQueue {
 
   /** After a crash: advices caught in flight go back to pending (same STAN; 94 covers a duplicate). */
   requeueInFlightInTxn(): number[] {
-    const rows = this.ctx.stmt(`SELECT id FROM advices WHERE state = 'sent' ORDER BY id`).all() as {
+    const from = this.openFromInTxn();
+    const rows = this.ctx
+      .stmt(`SELECT id FROM advices WHERE id >= ? AND state = 'sent' ORDER BY id`)
+      .all(from) as {
       id: number;
     }[];
     this.ctx
-      .stmt(`UPDATE advices SET state = 'pending', last_result = 'interrupted' WHERE state = 'sent'`)
-      .run();
+      .stmt(
+        `UPDATE advices SET state = 'pending', last_result = 'interrupted' WHERE id >= ? AND state = 'sent'`,
+      )
+      .run(from);
     return rows.map((r) => r.id);
   }
 

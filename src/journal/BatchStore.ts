@@ -24,21 +24,20 @@ export class BatchStore {
     private readonly counters: Counters,
   ) {}
 
-  /** Keeps the PAN of a counted transaction for a batch upload (sealed, own record id). */
-  keepPanInTxn(txnId: number, batch: string, pan: string): void {
-    this.ctx
-      .stmt('INSERT OR REPLACE INTO batch_cards (txn_id, batch, pan_blob, uploaded) VALUES (?, ?, ?, 0)')
-      .run(txnId, batch, this.ctx.vault.seal(uploadRecordId(txnId), { pan }));
+  /**
+   * The sealed PAN a batch upload may need, for the transaction's own row (own record id
+   * 'upload:<txn id>'). The caller writes it in the same statement that changes the row
+   * otherwise: a second UPDATE could first grow the row past the page (an overflow page
+   * allocated) and then shrink it (freed), two more pages in the commit.
+   */
+  sealUploadPan(txnId: number, pan: string): Buffer {
+    return this.ctx.vault.seal(uploadRecordId(txnId), { pan });
   }
 
   /** Same, with the PAN taken from the transaction's own sealed card data (before it is dropped). */
-  keepPanOfTxnInTxn(txnId: number, batch: string): void {
-    const row = this.ctx.stmt('SELECT card_blob FROM txns WHERE id = ?').get(txnId) as
-      | { card_blob: Buffer | null }
-      | undefined;
-    if (!row?.card_blob) return;
-    const card = this.ctx.vault.open(txnRecordId(txnId), row.card_blob);
-    this.keepPanInTxn(txnId, batch, card.pan);
+  sealUploadPanOfTxn(txnId: number, cardBlob: Buffer | null): Buffer | null {
+    if (!cardBlob) return null;
+    return this.sealUploadPan(txnId, this.ctx.vault.open(txnRecordId(txnId), cardBlob).pan);
   }
 
   state(batch: string): BatchState {
@@ -91,9 +90,9 @@ export class BatchStore {
     return this.ctx.guard(() => {
       const rows = this.ctx
         .stmt(
-          `SELECT t.id, t.stan, t.amount_minor, t.kind, c.pan_blob, coalesce(c.uploaded, 0) AS uploaded
-           FROM txns t LEFT JOIN batch_cards c ON c.txn_id = t.id
-           WHERE t.batch = ? AND ${COUNTED_SQL} ORDER BY t.id`,
+          `SELECT t.id, t.stan, t.amount_minor, t.kind, t.upload_pan_blob AS pan_blob,
+             (t.upload_pan_blob IS NOT NULL AND t.uploaded = 1) AS uploaded
+           FROM txns t WHERE t.batch = ? AND ${COUNTED_SQL} ORDER BY t.id`,
         )
         .all(batch) as {
         id: number;
@@ -117,7 +116,7 @@ export class BatchStore {
   /** An 0330 acknowledged the 0320 that carried these transactions. */
   markUploaded(txnIds: readonly number[]): void {
     this.ctx.atomic(() => {
-      const s = this.ctx.stmt('UPDATE batch_cards SET uploaded = 1 WHERE txn_id = ?');
+      const s = this.ctx.stmt('UPDATE txns SET uploaded = 1 WHERE id = ? AND upload_pan_blob IS NOT NULL');
       for (const id of txnIds) s.run(id);
     });
   }
@@ -138,7 +137,11 @@ export class BatchStore {
              closed_mono = excluded.closed_mono`,
         )
         .run(batch, t.wallMs, t.monoMs);
-      this.ctx.stmt('DELETE FROM batch_cards WHERE batch = ?').run(batch);
+      this.ctx
+        .stmt(
+          'UPDATE txns SET upload_pan_blob = NULL, uploaded = 0 WHERE batch = ? AND upload_pan_blob IS NOT NULL',
+        )
+        .run(batch);
       const current = this.counters.read('batch');
       if (pad6(current) !== batch) return pad6(current);
       const host = this.counters.read('host_batch');
@@ -235,8 +238,8 @@ export class BatchStore {
   purgeInTxn(): number {
     return this.ctx
       .stmt(
-        `DELETE FROM batch_cards WHERE batch IN (SELECT batch FROM batches WHERE state = 'closed')
-           OR txn_id NOT IN (SELECT t.id FROM txns t WHERE t.id = batch_cards.txn_id AND ${COUNTED_SQL})`,
+        `UPDATE txns AS t SET upload_pan_blob = NULL, uploaded = 0 WHERE t.upload_pan_blob IS NOT NULL
+           AND (t.batch IN (SELECT batch FROM batches WHERE state = 'closed') OR NOT ${COUNTED_SQL})`,
       )
       .run().changes;
   }

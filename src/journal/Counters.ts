@@ -4,6 +4,9 @@ import { checkDigits } from './records.js';
 
 const pad6 = (n: number) => String(n).padStart(6, '0');
 
+/** The STAN after `last`: 000001 .. 999999, then 000001 again (never 000000). */
+const wrapStan = (last: number) => (last >= 999999 || last < 0 ? 1 : last + 1);
+
 /** Largest offline approval code number: 5 base-36 digits. */
 export const OFFLINE_CODE_MAX = 36 ** 5 - 1;
 
@@ -14,15 +17,39 @@ export const OFFLINE_CODE_MAX = 36 ** 5 - 1;
 export class Counters {
   constructor(private readonly ctx: JournalContext) {}
 
+  /**
+   * The STAN after the last one handed out, for a transaction row that records it itself
+   * (txns.stan with stan_alloc = 1, written by the caller in the same commit): no write to the
+   * counters page, one page less in the commit (issue 13). Use nextStanInTxn() otherwise.
+   */
+  peekStanForRowInTxn(): string {
+    return pad6(wrapStan(this.lastStanValue()));
+  }
+
+  /** Hands out the next STAN by itself (no transaction row records it): kept in counters. */
   nextStanInTxn(): string {
-    const row = this.ctx
+    const next = wrapStan(this.lastStanValue());
+    const r = this.ctx
       .stmt(
-        `UPDATE counters SET value = CASE WHEN value >= 999999 OR value < 0 THEN 1 ELSE value + 1 END
-         WHERE name = 'stan' RETURNING value`,
+        `UPDATE counters SET value = CASE name WHEN 'stan' THEN ? ELSE (SELECT coalesce(max(id), 0) FROM txns) END
+         WHERE name IN ('stan', 'stan_at')`,
       )
-      .get() as { value: number } | undefined;
-    if (!row) throw new PosError('JOURNAL_DB_CORRUPT', 'STAN counter is missing');
-    return pad6(row.value);
+      .run(next);
+    if (r.changes !== 2) throw new PosError('JOURNAL_DB_CORRUPT', 'STAN counter is missing');
+    return pad6(next);
+  }
+
+  /**
+   * The last STAN handed out: the newest transaction row that took its own since the counter's
+   * last write (counters.stan_at: the newest row id then), else the counter. Rows are never
+   * deleted and ids only grow, so the rows after stan_at are the only ones that can be newer.
+   */
+  private lastStanValue(): number {
+    const at = this.read('stan_at');
+    const row = this.ctx
+      .stmt('SELECT stan FROM txns WHERE id > ? AND stan_alloc = 1 ORDER BY id DESC LIMIT 1')
+      .get(at) as { stan: string } | undefined;
+    return row ? Number(row.stan) : this.read('stan');
   }
 
   /**
@@ -47,7 +74,7 @@ export class Counters {
 
   /** Last STAN handed out ('000000' before the first). */
   lastStan(): string {
-    return this.ctx.guard(() => pad6(this.read('stan')));
+    return this.ctx.guard(() => pad6(this.lastStanValue()));
   }
 
   currentBatch(): string {

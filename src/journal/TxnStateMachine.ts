@@ -68,7 +68,8 @@ export class TxnStateMachine {
     const tillId = txn.tillId === undefined ? undefined : checkTillId(txn.tillId);
     const { ctx } = this;
     const id = ctx.atomic(() => {
-      const stan = txn.stan ?? this.counters.nextStanInTxn();
+      // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
+      const stan = txn.stan ?? this.counters.peekStanForRowInTxn();
       if (fields[11] !== undefined && fields[11] !== stan) {
         throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the transaction STAN', { field: 11 });
       }
@@ -84,8 +85,8 @@ export class TxnStateMachine {
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, masked_pan, entry_mode,
              orig_batch, orig_stan, orig_date, reversal_reason, fields_json, card_blob, created_wall, created_mono,
-             till_id)
-           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             till_id, stan_alloc)
+           VALUES (?, ?, ?, 'online', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           next.id,
@@ -106,6 +107,7 @@ export class TxnStateMachine {
           t.wallMs,
           t.monoMs,
           tillId ?? null,
+          txn.stan === undefined ? 1 : 0,
         );
       return next.id;
     });
@@ -138,7 +140,8 @@ export class TxnStateMachine {
       this.ctx
         .stmt(
           `UPDATE txns SET state = 'aborted', can_send = 0, reversal_reason = NULL, card_blob = NULL,
-             last_result = 'aborted', finished_wall = ?, finished_mono = ? WHERE id = ?`,
+             last_result = 'aborted', aborted_till_id = till_id, till_id = NULL, finished_wall = ?,
+             finished_mono = ? WHERE id = ?`,
         )
         .run(t.wallMs, t.monoMs, id);
       return true;
@@ -152,15 +155,17 @@ export class TxnStateMachine {
       if (row.state !== 'sent') return false;
       const approved = code === '00';
       const t = stepNow(this.ctx.clock);
-      // a batch upload may need the PAN of an approved sale or refund until its batch closes
-      if (approved && (row.kind === 'purchase' || row.kind === 'refund')) {
-        this.batches?.keepPanOfTxnInTxn(id, row.batch);
-      }
+      // a batch upload may need the PAN of an approved sale or refund until its batch closes;
+      // written in the same statement that drops the card data (one rewrite of the row)
+      const upload =
+        approved && (row.kind === 'purchase' || row.kind === 'refund')
+          ? (this.batches?.sealUploadPanOfTxn(id, this.cardBlob(id)) ?? null)
+          : null;
       this.ctx
         .stmt(
           `UPDATE txns SET state = ?, response_code = ?, rrn = ?, auth_code = ?, last_result = ?,
-             reversal_reason = NULL, card_blob = NULL, answered_wall = ?, answered_mono = ?,
-             finished_wall = ?, finished_mono = ? WHERE id = ?`,
+             reversal_reason = NULL, card_blob = NULL, upload_pan_blob = ?, uploaded = 0, answered_wall = ?,
+             answered_mono = ?, finished_wall = ?, finished_mono = ? WHERE id = ?`,
         )
         .run(
           approved ? 'approved' : 'declined',
@@ -168,6 +173,7 @@ export class TxnStateMachine {
           rrn,
           authCode,
           approved ? 'approved' : 'declined',
+          upload,
           t.wallMs,
           t.monoMs,
           t.wallMs,
@@ -307,10 +313,14 @@ export class TxnStateMachine {
     const t = stepNow(this.ctx.clock);
     const { ctx } = this;
     const ids = ctx.atomic(() => {
+      // Requests in flight are newer than the last recovery's mark: older ones were settled by it
+      // and can never be sent again (markSent needs a row begun since). A bounded range of ids,
+      // so no index has to follow every state change of a sale.
+      const from = this.counters.read('recovered_upto');
       const ofState = (where: string) =>
-        (ctx.stmt(`SELECT id FROM txns WHERE ${where} ORDER BY id`).all() as { id: number }[]).map(
-          (r) => r.id,
-        );
+        (
+          ctx.stmt(`SELECT id FROM txns WHERE id > ? AND ${where} ORDER BY id`).all(from) as { id: number }[]
+        ).map((r) => r.id);
       const reversals = ofState(
         `kind IN ('purchase', 'void') AND (state = 'sent' OR (state = 'reversal-pending' AND can_send = 1))`,
       );
@@ -319,15 +329,23 @@ export class TxnStateMachine {
         .stmt(
           `UPDATE txns SET state = 'reversal-pending', reversal_reason = coalesce(reversal_reason, '06'), can_send = 0,
              last_result = 'recovered-after-crash'
-           WHERE kind IN ('purchase', 'void') AND (state = 'sent' OR (state = 'reversal-pending' AND can_send = 1))`,
+           WHERE id > ? AND kind IN ('purchase', 'void')
+             AND (state = 'sent' OR (state = 'reversal-pending' AND can_send = 1))`,
         )
-        .run();
+        .run(from);
       ctx
         .stmt(
           `UPDATE txns SET state = 'no-answer', can_send = 0, card_blob = NULL, last_result = 'recovered-after-crash',
-             finished_wall = ?, finished_mono = ? WHERE state IN ('pending', 'sent') AND kind NOT IN ('purchase', 'void')`,
+             finished_wall = ?, finished_mono = ?
+           WHERE id > ? AND state IN ('pending', 'sent') AND kind NOT IN ('purchase', 'void')`,
         )
-        .run(t.wallMs, t.monoMs);
+        .run(t.wallMs, t.monoMs, from);
+      ctx
+        .stmt(
+          `UPDATE counters SET value = (SELECT coalesce(max(id), 0) FROM txns) WHERE name = 'recovered_upto'
+             AND value <> (SELECT coalesce(max(id), 0) FROM txns)`,
+        )
+        .run();
       return { reversals, noAnswer, advicesRequeued: this.queue.requeueInFlightInTxn() };
     });
     return { ...ids, reversals: ids.reversals.map((id) => this.mustGet(id)) };
@@ -346,6 +364,13 @@ export class TxnStateMachine {
       }
     });
     return this.mustGet(id);
+  }
+
+  private cardBlob(id: number): Buffer | null {
+    const row = this.ctx.stmt('SELECT card_blob FROM txns WHERE id = ?').get(id) as
+      | { card_blob: Buffer | null }
+      | undefined;
+    return row?.card_blob ?? null;
   }
 
   get(id: number): TxnRecord | undefined {

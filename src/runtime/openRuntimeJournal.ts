@@ -42,6 +42,15 @@ export function openRuntimeJournal(profile: TerminalProfile, clock: Clock, log: 
     throw explainLocked(e, path);
   }
   writePidFile(path);
+  const ps = journal.pageSize;
+  if (ps.outcome === 'converted')
+    log.info({ from: ps.from, pageSize: ps.pageSize }, 'journal rebuilt at a smaller page size');
+  if (ps.outcome === 'kept') {
+    log.warn(
+      { pageSize: ps.pageSize, reason: ps.reason },
+      'journal keeps its larger page size: each sale writes more bytes to the flash',
+    );
+  }
   try {
     const quick = journal.quickCheck();
     if (!quick.ok) throw journalCorrupt(path, { check: quick.messages.slice(0, 3) });

@@ -112,9 +112,11 @@ describe('batch-upload PANs', () => {
     expect(fx.journal.batchState('000001')).toBe('uploading');
     expect(fx.journal.uploadEntries('000001').map((e) => e.pan)).toEqual([PAN_A, PAN_B]);
     const db = (fx.journal as unknown as { ctx: { db: Database.Database } }).ctx.db;
-    const blobs = (db.prepare('SELECT pan_blob AS b FROM batch_cards').all() as { b: Buffer }[]).map(
-      (r) => r.b,
-    );
+    const blobs = (
+      db.prepare('SELECT upload_pan_blob AS b FROM txns WHERE upload_pan_blob IS NOT NULL').all() as {
+        b: Buffer;
+      }[]
+    ).map((r) => r.b);
     expect(blobs).toHaveLength(2);
     // no second 0500 once the upload is due
     expect(codeOf(() => fx.journal.settlementAttempt('000001'))).toBe('JOURNAL_ILLEGAL_TRANSITION');
@@ -163,9 +165,15 @@ describe('migration 3', () => {
     fx.journal.close();
     // the same file as version 1 had it: no batch state at all
     const old = new Database(path);
-    old.exec(`DROP TABLE settlement_observations; DROP TABLE settlement_inquiries; DROP INDEX txns_settle_tracked;
+    old.exec(`DROP INDEX txns_reversals; CREATE INDEX txns_open ON txns (state) WHERE state IN ('pending', 'sent', 'reversal-pending');
+      CREATE INDEX advices_open ON advices (state) WHERE state IN ('pending', 'sent');
+      ALTER TABLE txns DROP COLUMN upload_pan_blob; ALTER TABLE txns DROP COLUMN uploaded;
+      ALTER TABLE txns DROP COLUMN aborted_till_id; ALTER TABLE txns DROP COLUMN stan_alloc;
+      DELETE FROM counters WHERE name = 'stan_at';
+      DELETE FROM counters WHERE name = 'recovered_upto';
+      DROP TABLE settlement_observations; DROP TABLE settlement_inquiries; DROP INDEX txns_settle_tracked;
       ALTER TABLE txns DROP COLUMN settle_asked_wall; ALTER TABLE txns DROP COLUMN settle_status;
-      DROP TABLE batch_cards; DROP TABLE batches; DROP INDEX txns_original;
+      DROP TABLE batches; DROP INDEX txns_original;
       DELETE FROM counters WHERE name IN ('host_batch', 'offline_code', 'run');
       DROP INDEX txns_till_id; ALTER TABLE txns DROP COLUMN till_id; ALTER TABLE txns DROP COLUMN result_json;`);
     old.pragma('user_version = 1');

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/journal/index.js';
+import { JOURNAL_PAGE_SIZE } from '../../src/journal/pageSize.js';
 import { codeOf, tempJournal } from './journalFixture.js';
 
 let fx: ReturnType<typeof tempJournal>;
@@ -20,7 +21,7 @@ describe('journal schema and pragmas', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('secure_delete', { simple: true })).toBe(1);
-    expect(db.pragma('page_size', { simple: true })).toBe(1024);
+    expect(db.pragma('page_size', { simple: true })).toBe(JOURNAL_PAGE_SIZE);
     // WAL is persistent in the file itself
     fx.journal.close();
     const other = raw(fx.path);
@@ -44,7 +45,6 @@ describe('journal schema and pragmas', () => {
       .map((r) => (r as { name: string }).name);
     expect(tables).toEqual([
       'advices',
-      'batch_cards',
       'batches',
       'counters',
       'settlement_inquiries',
@@ -123,6 +123,29 @@ describe('STAN and batch counters', () => {
     expect(fx.journal.nextStan()).toBe('000001');
     fx.reopen();
     expect(fx.journal.nextStan()).toBe('000002');
+  });
+
+  it('hands out one sequence whether a row records the STAN or the counter does, across a wrap and a reopen', () => {
+    fx = tempJournal();
+    fx.journal.close();
+    const db = raw(fx.path);
+    db.prepare(`UPDATE counters SET value = 999997 WHERE name = 'stan'`).run();
+    db.close();
+    fx.reopen();
+    const card = { pan: '6212345678901232' };
+    const a = fx.journal.begin({ kind: 'inquiry', amountMinor: 0 }); // row records it
+    expect(a.stan).toBe('999998');
+    expect(fx.journal.nextStan()).toBe('999999'); // counter records it
+    const off = fx.journal.enqueueAdvice({ amountMinor: 1, authCode: 'Y00001', card, fields: {} }); // row
+    expect(off.txn.stan).toBe('000001');
+    // a STAN given by the caller was handed out before: it does not move the sequence
+    fx.journal.begin({ kind: 'inquiry', amountMinor: 0, stan: '123456' });
+    expect(fx.journal.begin({ kind: 'inquiry', amountMinor: 0 }).stan).toBe('000002');
+    fx.reopen();
+    expect(fx.journal.nextOfflineIds().stan).toBe('000003');
+    expect(fx.journal.begin({ kind: 'inquiry', amountMinor: 0 }).stan).toBe('000004');
+    fx.reopen();
+    expect(fx.journal.nextStan()).toBe('000005');
   });
 
   it('allocates the STAN in begin() when not given, distinct per transaction', () => {
