@@ -57,13 +57,19 @@ function toObservation(r: ObservationRow): SettlementObservationRecord {
   };
 }
 
-/** Approved sales with an RRN (the partial index txns_settle_tracked), newest observation joined. */
+/**
+ * Approved sales with an RRN (the partial index txns_settle_tracked), newest observation joined.
+ * advices has no index on txn_id (each index costs flash writes per offline sale, issue 13), so
+ * its subqueries scan it: only for offline sales, the only ones with an advice.
+ */
 const TRACKED_SQL = `
   SELECT t.id, t.rrn, t.kind, t.approval_mode, t.amount_minor, t.masked_pan, t.batch, t.created_wall,
     t.answered_wall, t.settle_asked_wall,
-    (SELECT a.created_wall FROM advices a WHERE a.txn_id = t.id ORDER BY a.id LIMIT 1) AS adv_created,
-    (SELECT a.finished_wall FROM advices a WHERE a.txn_id = t.id AND a.state = 'done' ORDER BY a.id LIMIT 1)
-      AS adv_finished,
+    CASE WHEN t.approval_mode = 'offline' THEN
+      (SELECT a.created_wall FROM advices a WHERE a.txn_id = t.id ORDER BY a.id LIMIT 1) END AS adv_created,
+    CASE WHEN t.approval_mode = 'offline' THEN
+      (SELECT a.finished_wall FROM advices a WHERE a.txn_id = t.id AND a.state = 'done' ORDER BY a.id LIMIT 1)
+      END AS adv_finished,
     (SELECT coalesce(b.settle_wall, b.closed_wall) FROM batches b
        WHERE b.batch = t.batch AND b.state IN ('uploading', 'closed')) AS batch_settled,
     (SELECT max(o.id) FROM settlement_observations o WHERE o.txn_id = t.id) AS obs_id
