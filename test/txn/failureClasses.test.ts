@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PosError, type PosErrorCode } from '../../src/errors.js';
+import type { IsoMessage } from '../../src/iso8583/message.js';
 import { approve, type EngineRig, engineRig, MemoryLogger, timeout } from './fakes.js';
 
 let rig: EngineRig;
@@ -109,6 +110,23 @@ describe('a prefer-online sale by failure class', () => {
     rig.host.fallback = () => ({ error: new PosError('HOST_PROTOCOL', 'garbage'), written: true });
     const r = await rig.engine.sale({ amountMinor: 3000 });
     expect(r).toMatchObject({ outcome: 'failed', reversalPending: { reason: 'A0' } });
+    expect(rig.journal.listQueue()).toEqual([]);
+  });
+});
+
+describe('an answer that does not decode, after the request was written', () => {
+  it('0210 without field 39: reversal A0 (untrusted answer, host-cup-pos.md 7), not 98, no offline approval', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    rig.host.fallback = (req) => {
+      const ok = approve(req) as IsoMessage;
+      const { 39: _dropped, ...fields } = ok.fields;
+      return { mti: ok.mti, fields };
+    };
+    const r = await rig.engine.sale({ amountMinor: 3000 });
+    expect(r).toMatchObject({ outcome: 'failed', reversalPending: { reason: 'A0' } });
+    expect(rig.journal.get(r.id)).toMatchObject({ state: 'reversal-pending', reversal: { reason: 'A0' } });
+    expect(rig.journal.pendingReversals().map((p) => p.reason)).toEqual(['A0']);
     expect(rig.journal.listQueue()).toEqual([]);
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * The offline limits with the journal's real totals (approveOffline reads offlineTotals()):
+ * count, amount and age of the advices the host does not have yet.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { approve, type EngineRig, engineRig } from './fakes.js';
+
+let rig: EngineRig;
+afterEach(() => {
+  rig?.forwarder.stop();
+  rig?.journal.close();
+});
+
+const offline = (amountMinor: number) => rig.engine.sale({ amountMinor, mode: 'force-offline' });
+
+describe('cumulative offline limits', () => {
+  it('count: the sale after maxCount unsent ones is refused; forwarding frees the count again', async () => {
+    rig = engineRig({ maxCount: 2, totalLimitMinor: 0, maxAgeS: 0 });
+    rig.forwarder.stop();
+    expect((await offline(100)).outcome).toBe('approved');
+    expect((await offline(100)).outcome).toBe('approved');
+    const third = await offline(100);
+    expect(third).toMatchObject({ outcome: 'declined', reason: { code: 'TXN_OFFLINE_COUNT_LIMIT' } });
+    expect(rig.journal.listQueue()).toHaveLength(2);
+    rig.host.fallback = approve;
+    expect(await rig.forwarder.forwardAll()).toMatchObject({ advicesDone: 2, remaining: 0 });
+    expect((await offline(100)).outcome).toBe('approved');
+  });
+
+  it('total: the sale that would take the unsent amount past the limit is refused, up to it is approved', async () => {
+    rig = engineRig({ totalLimitMinor: 1000, maxCount: 0, maxAgeS: 0 });
+    rig.forwarder.stop();
+    expect((await offline(600)).outcome).toBe('approved');
+    const over = await offline(401);
+    expect(over).toMatchObject({ outcome: 'declined', reason: { code: 'TXN_OFFLINE_TOTAL_LIMIT' } });
+    expect((await offline(400)).outcome).toBe('approved');
+    expect(rig.journal.offlineTotals()).toMatchObject({ count: 2, amountMinor: 1000 });
+    expect((await offline(1)).reason?.code).toBe('TXN_OFFLINE_TOTAL_LIMIT');
+  });
+
+  it('age: once the oldest unsent advice is older than maxAgeS, no more offline approvals', async () => {
+    rig = engineRig({ maxAgeS: 60, maxCount: 0, totalLimitMinor: 0 });
+    rig.forwarder.stop();
+    expect((await offline(100)).outcome).toBe('approved');
+    rig.clock.advance(60_000);
+    expect((await offline(100)).outcome).toBe('approved');
+    rig.clock.advance(1);
+    const late = await offline(100);
+    expect(late).toMatchObject({ outcome: 'declined', reason: { code: 'TXN_OFFLINE_AGE_LIMIT' } });
+    expect(rig.host.sent).toHaveLength(0);
+  });
+});
