@@ -58,6 +58,15 @@ describe('decideOffline', () => {
     expect(at({ count: 0, amountMinor: 0, oldestAgeMs: 9_999_999 }, 100).allowed).toBe(true);
   });
 
+  it('never approves a magstripe card offline, even when a profile lists magstripe', () => {
+    const loose = {
+      ...limits,
+      interfaces: ['contact', 'contactless', 'magstripe'],
+    } as unknown as typeof limits;
+    expect(decideOffline(loose, none, 100, 'magstripe').refusal).toBe('TXN_OFFLINE_INTERFACE');
+    expect(decideOffline(loose, none, 100, 'contact').allowed).toBe(true);
+  });
+
   it('a limit of 0 means no limit (total, count, age); a floor limit of 0 means no offline approval', () => {
     const open = { ...limits, totalLimitMinor: 0, maxCount: 0, maxAgeS: 0 };
     const heavy = { count: 10_000, amountMinor: 1e12, oldestAgeMs: 1e12 };
@@ -94,8 +103,16 @@ describe('decideOffline', () => {
     expect(offlineApprovalCode(1)).toBe('Y00001');
     expect(offlineApprovalCode(35)).toBe('Y0000Z');
     expect(offlineApprovalCode(36 ** 5 - 1)).toBe('YZZZZZ');
-    expect(() => offlineApprovalCode(0)).toThrow(PosError);
-    expect(() => offlineApprovalCode(36 ** 5)).toThrow(PosError);
+    for (const n of [0, 36 ** 5, 1.5, Number.NaN]) {
+      expect(() => offlineApprovalCode(n)).toThrow(PosError);
+      expect(() => offlineApprovalCode(n)).toThrow(
+        expect.objectContaining({
+          code: 'TXN_BAD_INPUT',
+          message: 'offline approval code number out of range',
+          context: { codeNumber: n },
+        }),
+      );
+    }
   });
 
   it('never repeats a code over the counter range (the old STAN-based code repeated every 10,000)', () => {
