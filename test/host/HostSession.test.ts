@@ -6,7 +6,7 @@ import { buildSignOnKeys, unionPayMac, verifyMac } from '../../src/iso8583/crypt
 import { settlementRequestToMessage } from '../../src/iso8583/views/cupPos.js';
 import { hex, vectorsWhere } from '../iso8583/crypto/vectors.js';
 import { type AnswerOptions, FakeAcquirer, type FakeRequest } from './FakeAcquirer.js';
-import { flush, purchase, rejection, TPDU, until } from './linkHelpers.js';
+import { echoTest, flush, purchase, rejection, TPDU, until } from './linkHelpers.js';
 
 const TMK = Buffer.from('0123456789ABCDEFFEDCBA9876543210', 'hex');
 const PIK = Buffer.from('1111111111111111AAAAAAAAAAAAAAAA', 'hex');
@@ -25,7 +25,8 @@ const settlement = (stan: string) =>
   });
 
 interface HostScript {
-  keys?: Buffer;
+  /** null: the 0810 carries no field 62 */
+  keys?: Buffer | null;
   signOnCode?: string;
   /** Overrides for the answer to the n-th financial request (0-based). */
   financial?: (n: number) => AnswerOptions;
@@ -46,7 +47,7 @@ async function setup(script: HostScript = {}, extra: Partial<HostSessionOptions>
           fields: {
             39: script.signOnCode ?? '00',
             60: '00000123003',
-            62: (script.keys ?? KEYS).toString('hex').toUpperCase(),
+            62: script.keys === null ? undefined : (script.keys ?? KEYS).toString('hex').toUpperCase(),
           },
         });
         break;
@@ -120,6 +121,7 @@ describe('HostSession', () => {
     const err = await rejection(session.send(purchase('000200')));
     expect(err.code).toBe('HOST_SIGN_ON_REFUSED');
     expect(err.context.responseCode).toBe('97');
+    expect(err.message).toBe('sign-on refused with response code 97');
     expect(mtis()).toEqual(['0800']);
   });
 
@@ -209,6 +211,73 @@ describe('HostSession', () => {
     const { session, mtis } = await setup();
     await Promise.all([session.send(purchase('000200')), session.send(purchase('000201'))]);
     expect(mtis()).toEqual(['0800', '0200', '0200']);
+  });
+
+  it('an 0810 without field 62 is HOST_BAD_SIGN_ON_KEYS', async () => {
+    const { session } = await setup({ keys: null });
+    const err = await rejection(session.start());
+    expect(err.code).toBe('HOST_BAD_SIGN_ON_KEYS');
+    expect(err.context.field).toBe(62);
+    expect(session.signedOn).toBe(false);
+  });
+
+  it('events: signed-on and batch (60.2), sign-on-required with its reason; health keeps the last failure', async () => {
+    const WRONG = Buffer.from('3333333333333333CCCCCCCCCCCCCCCC', 'hex');
+    const { session } = await setup({
+      financial: (n) => (n === 0 ? { mak: WRONG } : { fields: { 39: 'A0' } }),
+    });
+    const events: string[] = [];
+    session.on('signed-on', (e) => events.push(`signed-on ${e.batch}`));
+    session.on('batch', (e) => events.push(`batch ${e.batch}`));
+    session.on('sign-on-required', (e) => events.push(`required: ${e.reason}`));
+    expect(session.signedOn).toBe(false);
+    await session.start();
+    expect(session.signedOn).toBe(true);
+    const err = await rejection(session.send(purchase('000200')));
+    expect(err.message).toBe('response MAC missing or wrong');
+    expect(err.context).toMatchObject({ field: 64, mti: '0210', stan: '000200', responseCode: '00' });
+    expect(session.health.lastFailure).toMatchObject({ code: 'HOST_BAD_MAC' });
+    const declined = await session.send(purchase('000201'));
+    expect(declined.message.fields[39]).toBe('A0');
+    expect(session.signedOn).toBe(false);
+    expect(events).toEqual([
+      'batch 000123',
+      'signed-on 000123',
+      'required: bad response MAC',
+      'batch 000123',
+      'signed-on 000123',
+      'required: response code A0',
+    ]);
+  });
+
+  it('a message without a MAC in this dialect (0820) goes out without field 64', async () => {
+    const { fa, session } = await setup();
+    await session.start();
+    await session.send(echoTest('000300'));
+    expect(fa.requests[1].message.mti).toBe('0820');
+    expect(fa.requests[1].message.fields[64]).toBeUndefined();
+  });
+
+  it('closed before the first idle interval: no echo; setEchoIdleMs starts, changes and stops it', async () => {
+    const closed = await setup({}, { echoIdleMs: 1000 });
+    await closed.session.start();
+    closed.session.close();
+    closed.clock.advance(5000);
+    await flush(5);
+    expect(closed.mtis()).toEqual(['0800']);
+
+    const { session, clock, mtis } = await setup();
+    await session.start();
+    clock.advance(10_000);
+    await flush(5);
+    expect(mtis()).toEqual(['0800']); // no echo configured
+    session.setEchoIdleMs(1000);
+    clock.advance(1000);
+    await until(() => mtis().length === 2, 'first echo');
+    session.setEchoIdleMs(0);
+    clock.advance(10_000);
+    await flush(5);
+    expect(mtis()).toEqual(['0800', '0820']);
   });
 
   it('sends an echo test after the idle interval, not while traffic flows', async () => {

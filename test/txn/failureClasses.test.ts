@@ -191,3 +191,32 @@ describe('forwarding: an attempt counts only when the message was written', () =
     });
   });
 });
+
+describe('sendOnline: what is not a host failure', () => {
+  it('a bug in the host port propagates; the request is not recorded as not sent', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    rig.host.send = async () => {
+      throw new TypeError('bug in a port');
+    };
+    await expect(rig.engine.sale({ amountMinor: 3000 })).rejects.toThrow('bug in a port');
+    expect(rig.journal.listTransactions({ limit: 10 })[0].state).toBe('reversal-pending');
+  });
+
+  it('the host down before the write is a warning, another failure before the write an error', async () => {
+    const log = new MemoryLogger();
+    rig = engineRig({}, { log });
+    rig.forwarder.stop();
+    rig.host.fallback = failsBeforeWrite('HOST_UNREACHABLE', { reason: 'HOST_CONNECT_FAILED' });
+    await rig.engine.sale({ amountMinor: 3000, mode: 'require-online' });
+    expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(log.lines.some((l) => l.level === 'warn' && l.msg === 'host unreachable: request not sent')).toBe(
+      true,
+    );
+    rig.host.fallback = keyCheck;
+    await rig.engine.sale({ amountMinor: 3000 });
+    expect(
+      log.lines.some((l) => l.level === 'error' && l.msg === 'request not sent: host link failure'),
+    ).toBe(true);
+  });
+});

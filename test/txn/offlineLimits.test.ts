@@ -50,3 +50,31 @@ describe('cumulative offline limits', () => {
     expect(rig.host.sent).toHaveLength(0);
   });
 });
+
+describe('offline results', () => {
+  it('approved: 00, the texts, the amount and the time from the card in hand; declined: the refusal as a purchase', async () => {
+    rig = engineRig({ floorLimitMinor: 1000 });
+    rig.forwarder.stop();
+    rig.reader.next.push({ outcome: 'card', card: rig.reader.card, cardMs: 7 });
+    const ok = await offline(500);
+    expect(ok).toMatchObject({
+      kind: 'offline-sale',
+      outcome: 'approved',
+      approval: 'offline',
+      responseCode: '00',
+      textEn: 'approved offline',
+      textZh: '离线批准',
+      amountMinor: 500,
+      timings: { cardMs: 7 },
+    });
+    expect(ok.timings!.totalMs).toBeGreaterThanOrEqual(0);
+    const no = await offline(1001);
+    expect(no).toMatchObject({
+      kind: 'purchase',
+      outcome: 'declined',
+      amountMinor: 1001,
+      reason: { code: 'TXN_OFFLINE_FLOOR_LIMIT' },
+      maskedPan: '621234******1232',
+    });
+  });
+});

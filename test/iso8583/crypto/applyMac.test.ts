@@ -70,7 +70,18 @@ describe('applyMac / verifyMac', () => {
     expect(() => applyMac(PURCHASE, () => Buffer.alloc(4))).toThrow(
       expect.objectContaining({ code: 'ISO_BAD_MAC_LENGTH' }),
     );
+    expect(() => applyMac(Buffer.alloc(8), macFn)).toThrow(
+      expect.objectContaining({
+        message: 'packed message of 8 bytes cannot hold a MAC',
+        context: { field: 64, length: 8 },
+      }),
+    );
+    expect(() => applyMac(PURCHASE, () => Buffer.alloc(4))).toThrow(
+      expect.objectContaining({ message: 'MAC function returned 4 bytes, expected 8', context: { field: 64 } }),
+    );
     expect(verifyMac(Buffer.alloc(8), macFn)).toBe(false);
+    // 8 bytes that are the MAC of an empty MAB: still no message, so no valid MAC
+    expect(verifyMac(macFn(Buffer.alloc(0)), macFn)).toBe(false);
     expect(verifyMac(PURCHASE, () => Buffer.alloc(4))).toBe(false);
   });
 
