@@ -28,6 +28,10 @@ interface HostScript {
   /** null: the 0810 carries no field 62 */
   keys?: Buffer | null;
   signOnCode?: string;
+  /** field 60 of the 0810 (null: none) */
+  signOn60?: string | null;
+  /** field 39 of the 0830 */
+  echoCode?: string;
   /** Overrides for the answer to the n-th financial request (0-based). */
   financial?: (n: number) => AnswerOptions;
 }
@@ -46,13 +50,13 @@ async function setup(script: HostScript = {}, extra: Partial<HostSessionOptions>
         f.answer(r, {
           fields: {
             39: script.signOnCode ?? '00',
-            60: '00000123003',
+            60: script.signOn60 === null ? undefined : (script.signOn60 ?? '00000123003'),
             62: script.keys === null ? undefined : (script.keys ?? KEYS).toString('hex').toUpperCase(),
           },
         });
         break;
       case '0820':
-        f.answer(r);
+        f.answer(r, { fields: { 39: script.echoCode ?? '00' } });
         break;
       default:
         macOk.push(verifyMac(r.frame.body, (mab) => unionPayMac(MAK, mab)));
@@ -217,6 +221,7 @@ describe('HostSession', () => {
     const { session } = await setup({ keys: null });
     const err = await rejection(session.start());
     expect(err.code).toBe('HOST_BAD_SIGN_ON_KEYS');
+    expect(err.message).toBe('sign-on response without field 62');
     expect(err.context.field).toBe(62);
     expect(session.signedOn).toBe(false);
   });
@@ -278,6 +283,66 @@ describe('HostSession', () => {
     clock.advance(10_000);
     await flush(5);
     expect(mtis()).toEqual(['0800', '0820']);
+  });
+
+  it('an 0810 without field 60: signed on, no batch handed over', async () => {
+    const { session, batches } = await setup({ signOn60: null });
+    const events: unknown[] = [];
+    session.on('batch', (e) => events.push(e));
+    await session.start();
+    expect(session.signedOn).toBe(true);
+    expect(batches).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('setEchoIdleMs before the sign-on or after close() starts no echo', async () => {
+    const early = await setup();
+    early.session.setEchoIdleMs(500);
+    early.clock.advance(5000);
+    await flush(5);
+    expect(early.mtis()).toEqual([]);
+    const late = await setup();
+    await late.session.start();
+    late.session.close();
+    late.session.setEchoIdleMs(500);
+    late.clock.advance(5000);
+    await flush(5);
+    expect(late.mtis()).toEqual(['0800']);
+  });
+
+  it('echo events: a decline is not ok, a failed echo gives its code; health notes failures but not HOST_CLOSED', async () => {
+    const { fa, session, clock, link } = await setup({ echoCode: '96' }, { echoIdleMs: 1000 });
+    const echoes: unknown[] = [];
+    session.on('echo', (e) => echoes.push(e));
+    await session.start();
+    clock.advance(1000);
+    await until(() => echoes.length === 1, 'echo');
+    expect(echoes[0]).toEqual({ ok: false, responseCode: '96' });
+    expect(session.health.lastFailure).toBeUndefined();
+    await fa.close();
+    await until(() => link.stats.disconnects > 0, 'disconnect');
+    clock.advance(1000);
+    await until(() => echoes.length === 2, 'failed echo');
+    expect(echoes[1]).toMatchObject({ ok: false, code: expect.stringMatching(/^HOST_/) });
+    const failure = session.health.lastFailure;
+    expect(failure?.code).toMatch(/^HOST_/);
+    link.close();
+    expect((await rejection(session.send(purchase('000200')))).code).toBe('HOST_CLOSED');
+    expect(session.health.lastFailure).toBe(failure);
+  });
+
+  it('a failure that is no PosError (a bug) is not noted as a host failure', async () => {
+    const { session } = await setup(
+      {},
+      {
+        nextStan: () => {
+          throw new TypeError('no STAN');
+        },
+      },
+    );
+    await expect(session.start()).rejects.toThrow('no STAN');
+    await expect(session.send(purchase('000200'))).rejects.toThrow('no STAN');
+    expect(session.health.lastFailure).toBeUndefined();
   });
 
   it('sends an echo test after the idle interval, not while traffic flows', async () => {

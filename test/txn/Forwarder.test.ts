@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { answer, approve, type EngineRig, engineRig, timeout, unreachable } from './fakes.js';
+import { Forwarder } from '../../src/txn/Forwarder.js';
+import { Lane } from '../../src/txn/Lane.js';
+import { answer, approve, type EngineRig, engineRig, MemoryLogger, timeout, unreachable } from './fakes.js';
 
 let rig: EngineRig;
 afterEach(() => {
@@ -115,3 +117,100 @@ describe('Forwarder: outcomes of a pass', () => {
 async function flushAll(): Promise<void> {
   for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
 }
+
+describe('Forwarder: background passes, drain, events', () => {
+  it('a failed background pass retries after the backoff (2 s +-20 %), not sooner', async () => {
+    rig = engineRig();
+    await rig.engine.sale({ amountMinor: 100, mode: 'force-offline' }); // kicks a pass at once
+    let calls = 0;
+    const send = rig.host.send.bind(rig.host);
+    rig.host.send = (msg, opts) => {
+      calls++;
+      return send(msg, opts);
+    };
+    rig.host.fallback = unreachable;
+    rig.clock.advance(0);
+    await flushAll();
+    expect(calls).toBe(1);
+    rig.clock.advance(1599);
+    await flushAll();
+    expect(calls).toBe(1);
+    rig.host.fallback = approve;
+    rig.clock.advance(801);
+    await flushAll();
+    expect(calls).toBe(2);
+    expect(rig.journal.listQueue()[0].state).toBe('done');
+    rig.clock.advance(60_000);
+    await flushAll();
+    expect(calls).toBe(2); // nothing left: no more passes
+  });
+
+  it('clearReversals sends reversals only, never an advice', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    await rig.engine.sale({ amountMinor: 100, mode: 'force-offline' });
+    expect(await rig.lane.run(() => rig.forwarder.clearReversals())).toBe('clear');
+    expect(rig.host.sent).toHaveLength(0);
+  });
+
+  it('one pass sends every pending reversal; a written reversal without an answer counts as no answer', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    rig.host.script.push(timeout);
+    const a = await rig.engine.sale({ amountMinor: 100 });
+    // a second pending reversal, made through the journal from the first one's stored request
+    const stored = rig.journal.requestOf(a.id);
+    const { 11: _stan, ...fields } = stored.fields;
+    const b = rig.journal.begin({ kind: 'purchase', amountMinor: 100, card: stored.card!, fields });
+    rig.journal.markSent(b.id);
+    rig.journal.recordNoAnswer(b.id, '98');
+    rig.host.script.push(timeout); // the first 0400: written, no answer
+    const r1 = await rig.forwarder.forwardAll();
+    expect(r1).toMatchObject({ failed: 1, unreachable: false, reversalsDone: 0, remaining: 2 });
+    expect(rig.journal.get(a.id)!.reversal).toMatchObject({ attempts: 1, lastResult: 'no-answer' });
+    const r2 = await rig.forwarder.forwardAll();
+    expect(r2).toMatchObject({ reversalsDone: 2, failed: 0, remaining: 0 });
+    expect(rig.host.sent.map((m) => m.mti)).toEqual(['0200', '0400', '0400', '0400']);
+  });
+
+  it('drain: the pass in flight ends after its item; passed() and reversed() are told', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    rig.host.script.push(timeout);
+    const sale = await rig.engine.sale({ amountMinor: 100 });
+    await rig.engine.sale({ amountMinor: 200, mode: 'force-offline' });
+    const seen: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    const send = rig.host.send.bind(rig.host);
+    let inFlight = false;
+    const host = {
+      send: async (msg: Parameters<typeof send>[0], opts: Parameters<typeof send>[1]) => {
+        inFlight = true;
+        await gate;
+        return send(msg, opts);
+      },
+    };
+    const fw = new Forwarder({
+      journal: rig.journal,
+      host,
+      lane: new Lane(),
+      clock: rig.clock,
+      log: new MemoryLogger(),
+      events: { reversed: (t) => seen.push(`reversed ${t.id}`), passed: () => seen.push('passed') },
+    });
+    const pass = fw.forwardAll();
+    while (!inFlight) await flushAll();
+    const drained = fw.drain();
+    release();
+    expect(await pass).toMatchObject({ reversalsDone: 1, advicesDone: 0, remaining: 1 });
+    await drained;
+    expect(seen).toEqual([`reversed ${sale.id}`, 'passed']);
+    fw.kick(0);
+    rig.clock.advance(10);
+    await flushAll();
+    expect(rig.journal.listQueue()[0].state).toBe('pending');
+  });
+});
