@@ -214,3 +214,70 @@ describe('Forwarder: background passes, drain, events', () => {
     expect(rig.journal.listQueue()[0].state).toBe('pending');
   });
 });
+
+describe('Forwarder: background backoff', () => {
+  it('drain with no pass running resolves at once', async () => {
+    rig = engineRig();
+    await expect(rig.forwarder.drain()).resolves.toBeUndefined();
+  });
+
+  it('a pass that throws (a bug) is caught, then retried after the backoff', async () => {
+    rig = engineRig();
+    await rig.engine.sale({ amountMinor: 100, mode: 'force-offline' });
+    let calls = 0;
+    const send = rig.host.send.bind(rig.host);
+    rig.host.send = (msg, opts) => {
+      calls++;
+      if (calls === 1) return Promise.reject(new TypeError('bug in a port'));
+      return send(msg, opts);
+    };
+    rig.clock.advance(0);
+    await flushAll();
+    expect(calls).toBe(1);
+    expect(rig.logs.some((l) => l.level === 'error')).toBe(true);
+    rig.clock.advance(1500);
+    await flushAll();
+    expect(calls).toBe(1);
+    rig.clock.advance(1000);
+    await flushAll();
+    expect(calls).toBe(2);
+    expect(rig.journal.listQueue()[0].state).toBe('done');
+  });
+
+  it('an advice written but not answered is retried after the backoff, not at once; success resets it', async () => {
+    rig = engineRig();
+    await rig.engine.sale({ amountMinor: 100, mode: 'force-offline' });
+    let calls = 0;
+    const send = rig.host.send.bind(rig.host);
+    rig.host.send = (msg, opts) => {
+      calls++;
+      return send(msg, opts);
+    };
+    rig.host.script.push(timeout, timeout);
+    rig.clock.advance(0);
+    await flushAll();
+    expect(calls).toBe(1);
+    rig.clock.advance(1500);
+    await flushAll();
+    expect(calls).toBe(1); // first backoff: 2 s +-20 %
+    rig.clock.advance(1000);
+    await flushAll();
+    expect(calls).toBe(2);
+    rig.clock.advance(3100);
+    await flushAll();
+    expect(calls).toBe(2); // second backoff: 4 s +-20 %
+    rig.clock.advance(1800);
+    await flushAll();
+    expect(calls).toBe(3);
+    expect(rig.journal.listQueue()[0].state).toBe('done');
+    // after a success the backoff starts again at 2 s
+    rig.host.script.push(timeout);
+    await rig.engine.sale({ amountMinor: 100, mode: 'force-offline' });
+    rig.clock.advance(0);
+    await flushAll();
+    expect(calls).toBe(4);
+    rig.clock.advance(2400);
+    await flushAll();
+    expect(calls).toBe(5);
+  });
+});

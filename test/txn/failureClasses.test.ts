@@ -220,3 +220,16 @@ describe('sendOnline: what is not a host failure', () => {
     ).toBe(true);
   });
 });
+
+describe('steps told to the caller', () => {
+  it('a sale tells its steps, sent with the journal id', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    const steps: string[] = [];
+    const r = await rig.engine.sale(
+      { amountMinor: 100 },
+      { onStep: (step, id) => steps.push(`${step} ${id ?? ''}`) },
+    );
+    expect(steps).toEqual(['started ', 'card-wait ', 'card-read ', 'committing ', `sent ${r.id}`]);
+  });
+});

@@ -77,7 +77,10 @@ describe('applyMac / verifyMac', () => {
       }),
     );
     expect(() => applyMac(PURCHASE, () => Buffer.alloc(4))).toThrow(
-      expect.objectContaining({ message: 'MAC function returned 4 bytes, expected 8', context: { field: 64 } }),
+      expect.objectContaining({
+        message: 'MAC function returned 4 bytes, expected 8',
+        context: { field: 64 },
+      }),
     );
     expect(verifyMac(Buffer.alloc(8), macFn)).toBe(false);
     // 8 bytes that are the MAC of an empty MAB: still no message, so no valid MAC
