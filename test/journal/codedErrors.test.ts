@@ -71,7 +71,26 @@ describe('journal errors name what and where', () => {
       message: 'field 11 differs from the advice STAN',
       context: { field: 11 },
     });
+    for (const authCode of [123456, 'Y00001!', '!Y0001']) {
+      expect(errorOf(() => j.enqueueAdvice({ ...advice, authCode: authCode as string })).context).toEqual({
+        field: 38,
+      });
+    }
     expect(j.listTransactions()).toEqual([]);
+    // a field 11 equal to the STAN given is fine
+    expect(j.begin({ ...purchase, stan: '000050', fields: { ...purchaseFields, 11: '000050' } }).stan).toBe(
+      '000050',
+    );
+    const { txn } = j.enqueueAdvice({
+      ...advice,
+      stan: '000060',
+      fields: { 11: '000060' },
+      tillId: 'till-9',
+      entryMode: '071',
+    });
+    expect(j.byTillId('till-9')?.txn.id).toBe(txn.id);
+    expect(j.get(txn.id)?.entryMode).toBe('071');
+    expect(j.get(j.enqueueAdvice(advice).txn.id)?.entryMode).toBeNull();
   });
 
   it('steps: unknown ids, illegal transitions and bad results', () => {
@@ -109,7 +128,7 @@ describe('journal errors name what and where', () => {
       message: 'no-answer reason must be 98 or A0',
       context: { field: 39 },
     });
-    for (const bad of ['0', 'ABC', 7 as unknown as string]) {
+    for (const bad of ['0', 'ABC', 7 as unknown as string, 12 as unknown as string]) {
       expect(errorOf(() => j.reversalResult(q.id, bad))).toEqual({
         code: 'JOURNAL_BAD_INPUT',
         message: 'response code must be 2 characters',
@@ -127,6 +146,10 @@ describe('journal errors name what and where', () => {
       message: 'advice result not allowed in state pending',
       context: { key: expect.any(String), state: 'pending', action: 'result' },
     });
+    j.adviceAttempt(advice.id);
+    expect(errorOf(() => j.adviceNotSent(advice.id, 'HOST_UNREACHABLE')).context.action).toBe('not-sent');
+    j.adviceResult(advice.id, { responseCode: '00' });
+    expect(errorOf(() => j.adviceAttempt(advice.id)).context.action).toBe('attempt');
     expect(errorOf(() => j.adviceAttempt(999))).toEqual({
       code: 'JOURNAL_NOT_FOUND',
       message: 'no such advice',
@@ -186,5 +209,10 @@ describe('journal errors name what and where', () => {
     expect(last(done.txn.id)).toBe('forwarded');
     expect(last(refused.txn.id)).toBe('refused-after-the-fact');
     expect(j.adviceRequest(done.advice.id).card).toBeNull(); // card data dropped once done
+    expect(j.adviceRequest(refused.advice.id).card).toBeNull();
+    const open = j.enqueueAdvice({ amountMinor: 70, authCode: 'Y00003', card: { pan: PAN_A }, fields: {} });
+    expect(j.adviceRequest(open.advice.id).card?.pan).toBe(PAN_A); // pending
+    j.adviceAttempt(open.advice.id);
+    expect(j.adviceRequest(open.advice.id).card?.pan).toBe(PAN_A); // sent
   });
 });
