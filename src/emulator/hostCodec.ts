@@ -1,11 +1,12 @@
 /**
  * The host simulator's one door to the codec and the MAC: unpack requests, pack responses with
- * or without a field-64 MAC, verify request MACs. Pure.
+ * or without a field-64 MAC, verify request MACs (with the simulator's own MAC code,
+ * simCrypto.ts). Pure.
  */
 import { isPosError } from '../errors.js';
-import { applyMac, unionPayMac, verifyMac } from '../iso8583/crypto/index.js';
 import { getDialect, pack, unpack } from '../iso8583/index.js';
 import type { IsoMessage } from '../iso8583/message.js';
+import { simMacValid, simSign } from './simCrypto.js';
 
 type Dialect = ReturnType<typeof getDialect>;
 let dialect: Dialect | undefined;
@@ -27,13 +28,13 @@ export function packBody(msg: IsoMessage, mak?: Buffer): Buffer {
     return pack(cupPos(), { mti: msg.mti, fields });
   }
   const packed = pack(cupPos(), { mti: msg.mti, fields: { ...msg.fields, 64: '0'.repeat(16) } });
-  return applyMac(packed, (mab) => unionPayMac(mak, mab));
+  return simSign(packed, mak);
 }
 
 /** True when the packed body ends with field 64 and it is the MAC of the rest under the MAK. */
 export function macValid(body: Buffer, msg: IsoMessage, mak: Buffer): boolean {
   if (msg.fields[64] === undefined) return false;
-  return verifyMac(body, (mab) => unionPayMac(mak, mab));
+  return simMacValid(body, mak);
 }
 
 /** Corrupt the MAC of a packed body (the bad-mac fault): its last hex character changes. */

@@ -5,7 +5,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isPosError } from '../errors.js';
-import { buildSignOnKeys } from '../iso8583/crypto/index.js';
 import type { IsoMessage } from '../iso8583/message.js';
 import { parseBatchUploadEntries } from '../iso8583/views/cupPos.js';
 import { maskPan } from '../mask.js';
@@ -15,6 +14,7 @@ import type { HostLedger } from './hostLedger.js';
 import { hostTimeParts } from './hostRules.js';
 import { formatStatusRecord } from './hostStatusRecord.js';
 import { SettlementEngine } from './SettlementEngine.js';
+import { simSignOnKeys } from './simCrypto.js';
 
 export const FINANCIAL_MTIS: readonly string[] = ['0200', '0220', '0400', '0320', '0500'];
 const NETWORK_MTIS: readonly string[] = ['0800', '0820'];
@@ -159,7 +159,7 @@ export class HostHandler {
       const pik = randomBytes(16);
       const mak = randomBytes(16);
       this.keys.set(terminalId, { pik, mak });
-      const f62 = buildSignOnKeys(this.opts.tmk, pik, mak).toString('hex').toUpperCase();
+      const f62 = simSignOnKeys(this.opts.tmk, pik, mak).toString('hex').toUpperCase();
       const extra: Record<number, string> = { 32: this.acquirerId, 37: this.nextRrn(), 62: f62 };
       if (this.signOnBatch) extra[60] = f60.slice(0, 2) + this.signOnBatch + f60.slice(8);
       return reply('00', extra, 'sign-on');

@@ -6,7 +6,7 @@ import { buildSignOnKeys, unionPayMac, verifyMac } from '../../src/iso8583/crypt
 import { settlementRequestToMessage } from '../../src/iso8583/views/cupPos.js';
 import { hex, vectorsWhere } from '../iso8583/crypto/vectors.js';
 import { type AnswerOptions, FakeAcquirer, type FakeRequest } from './FakeAcquirer.js';
-import { flush, purchase, rejection, TPDU, until } from './linkHelpers.js';
+import { echoTest, flush, purchase, rejection, TPDU, until } from './linkHelpers.js';
 
 const TMK = Buffer.from('0123456789ABCDEFFEDCBA9876543210', 'hex');
 const PIK = Buffer.from('1111111111111111AAAAAAAAAAAAAAAA', 'hex');
@@ -25,8 +25,13 @@ const settlement = (stan: string) =>
   });
 
 interface HostScript {
-  keys?: Buffer;
+  /** null: the 0810 carries no field 62 */
+  keys?: Buffer | null;
   signOnCode?: string;
+  /** field 60 of the 0810 (null: none) */
+  signOn60?: string | null;
+  /** field 39 of the 0830 */
+  echoCode?: string;
   /** Overrides for the answer to the n-th financial request (0-based). */
   financial?: (n: number) => AnswerOptions;
 }
@@ -45,13 +50,13 @@ async function setup(script: HostScript = {}, extra: Partial<HostSessionOptions>
         f.answer(r, {
           fields: {
             39: script.signOnCode ?? '00',
-            60: '00000123003',
-            62: (script.keys ?? KEYS).toString('hex').toUpperCase(),
+            60: script.signOn60 === null ? undefined : (script.signOn60 ?? '00000123003'),
+            62: script.keys === null ? undefined : (script.keys ?? KEYS).toString('hex').toUpperCase(),
           },
         });
         break;
       case '0820':
-        f.answer(r);
+        f.answer(r, { fields: { 39: script.echoCode ?? '00' } });
         break;
       default:
         macOk.push(verifyMac(r.frame.body, (mab) => unionPayMac(MAK, mab)));
@@ -120,6 +125,7 @@ describe('HostSession', () => {
     const err = await rejection(session.send(purchase('000200')));
     expect(err.code).toBe('HOST_SIGN_ON_REFUSED');
     expect(err.context.responseCode).toBe('97');
+    expect(err.message).toBe('sign-on refused with response code 97');
     expect(mtis()).toEqual(['0800']);
   });
 
@@ -209,6 +215,134 @@ describe('HostSession', () => {
     const { session, mtis } = await setup();
     await Promise.all([session.send(purchase('000200')), session.send(purchase('000201'))]);
     expect(mtis()).toEqual(['0800', '0200', '0200']);
+  });
+
+  it('an 0810 without field 62 is HOST_BAD_SIGN_ON_KEYS', async () => {
+    const { session } = await setup({ keys: null });
+    const err = await rejection(session.start());
+    expect(err.code).toBe('HOST_BAD_SIGN_ON_KEYS');
+    expect(err.message).toBe('sign-on response without field 62');
+    expect(err.context.field).toBe(62);
+    expect(session.signedOn).toBe(false);
+  });
+
+  it('events: signed-on and batch (60.2), sign-on-required with its reason; health keeps the last failure', async () => {
+    const WRONG = Buffer.from('3333333333333333CCCCCCCCCCCCCCCC', 'hex');
+    const { session } = await setup({
+      financial: (n) => (n === 0 ? { mak: WRONG } : { fields: { 39: 'A0' } }),
+    });
+    const events: string[] = [];
+    session.on('signed-on', (e) => events.push(`signed-on ${e.batch}`));
+    session.on('batch', (e) => events.push(`batch ${e.batch}`));
+    session.on('sign-on-required', (e) => events.push(`required: ${e.reason}`));
+    expect(session.signedOn).toBe(false);
+    await session.start();
+    expect(session.signedOn).toBe(true);
+    const err = await rejection(session.send(purchase('000200')));
+    expect(err.message).toBe('response MAC missing or wrong');
+    expect(err.context).toMatchObject({ field: 64, mti: '0210', stan: '000200', responseCode: '00' });
+    expect(session.health.lastFailure).toMatchObject({ code: 'HOST_BAD_MAC' });
+    const declined = await session.send(purchase('000201'));
+    expect(declined.message.fields[39]).toBe('A0');
+    expect(session.signedOn).toBe(false);
+    expect(events).toEqual([
+      'batch 000123',
+      'signed-on 000123',
+      'required: bad response MAC',
+      'batch 000123',
+      'signed-on 000123',
+      'required: response code A0',
+    ]);
+  });
+
+  it('a message without a MAC in this dialect (0820) goes out without field 64', async () => {
+    const { fa, session } = await setup();
+    await session.start();
+    await session.send(echoTest('000300'));
+    expect(fa.requests[1].message.mti).toBe('0820');
+    expect(fa.requests[1].message.fields[64]).toBeUndefined();
+  });
+
+  it('closed before the first idle interval: no echo; setEchoIdleMs starts, changes and stops it', async () => {
+    const closed = await setup({}, { echoIdleMs: 1000 });
+    await closed.session.start();
+    closed.session.close();
+    closed.clock.advance(5000);
+    await flush(5);
+    expect(closed.mtis()).toEqual(['0800']);
+
+    const { session, clock, mtis } = await setup();
+    await session.start();
+    clock.advance(10_000);
+    await flush(5);
+    expect(mtis()).toEqual(['0800']); // no echo configured
+    session.setEchoIdleMs(1000);
+    clock.advance(1000);
+    await until(() => mtis().length === 2, 'first echo');
+    session.setEchoIdleMs(0);
+    clock.advance(10_000);
+    await flush(5);
+    expect(mtis()).toEqual(['0800', '0820']);
+  });
+
+  it('an 0810 without field 60: signed on, no batch handed over', async () => {
+    const { session, batches } = await setup({ signOn60: null });
+    const events: unknown[] = [];
+    session.on('batch', (e) => events.push(e));
+    await session.start();
+    expect(session.signedOn).toBe(true);
+    expect(batches).toEqual([]);
+    expect(events).toEqual([]);
+  });
+
+  it('setEchoIdleMs before the sign-on or after close() starts no echo', async () => {
+    const early = await setup();
+    early.session.setEchoIdleMs(500);
+    early.clock.advance(5000);
+    await flush(5);
+    expect(early.mtis()).toEqual([]);
+    const late = await setup();
+    await late.session.start();
+    late.session.close();
+    late.session.setEchoIdleMs(500);
+    late.clock.advance(5000);
+    await flush(5);
+    expect(late.mtis()).toEqual(['0800']);
+  });
+
+  it('echo events: a decline is not ok, a failed echo gives its code; health notes failures but not HOST_CLOSED', async () => {
+    const { fa, session, clock, link } = await setup({ echoCode: '96' }, { echoIdleMs: 1000 });
+    const echoes: unknown[] = [];
+    session.on('echo', (e) => echoes.push(e));
+    await session.start();
+    clock.advance(1000);
+    await until(() => echoes.length === 1, 'echo');
+    expect(echoes[0]).toEqual({ ok: false, responseCode: '96' });
+    expect(session.health.lastFailure).toBeUndefined();
+    await fa.close();
+    await until(() => link.stats.disconnects > 0, 'disconnect');
+    clock.advance(1000);
+    await until(() => echoes.length === 2, 'failed echo');
+    expect(echoes[1]).toMatchObject({ ok: false, code: expect.stringMatching(/^HOST_/) });
+    const failure = session.health.lastFailure;
+    expect(failure?.code).toMatch(/^HOST_/);
+    link.close();
+    expect((await rejection(session.send(purchase('000200')))).code).toBe('HOST_CLOSED');
+    expect(session.health.lastFailure).toBe(failure);
+  });
+
+  it('a failure that is no PosError (a bug) is not noted as a host failure', async () => {
+    const { session } = await setup(
+      {},
+      {
+        nextStan: () => {
+          throw new TypeError('no STAN');
+        },
+      },
+    );
+    await expect(session.start()).rejects.toThrow('no STAN');
+    await expect(session.send(purchase('000200'))).rejects.toThrow('no STAN');
+    expect(session.health.lastFailure).toBeUndefined();
   });
 
   it('sends an echo test after the idle interval, not while traffic flows', async () => {

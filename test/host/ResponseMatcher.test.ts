@@ -35,6 +35,15 @@ describe('ResponseMatcher', () => {
     expect(mismatch(exp, back, { ...ok, fields: { ...ok.fields, 4: '000000012346' } })).toBe('amount');
   });
 
+  it("a request without a STAN matches nothing: 'unmatched' when every field agrees", () => {
+    const req = purchase('000321');
+    delete req.fields[11];
+    const exp = expectResponse(req, tpdu);
+    const same = { mti: '0210', fields: { 3: '000000', 4: '000000012345', 39: '00', 41: '12345678' } };
+    expect(mismatch(exp, back, same)).toBe('unmatched');
+    expect(Object.keys(exp.request.fields)).toEqual(['3', '4', '41']);
+  });
+
   it('keeps no card data from the request', () => {
     const exp = expectResponse(purchase('000321'), tpdu);
     expect(JSON.stringify(exp)).not.toContain('6258091234567890123');

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { PosError, type PosErrorCode } from '../../src/errors.js';
+import type { IsoMessage } from '../../src/iso8583/message.js';
 import { approve, type EngineRig, engineRig, MemoryLogger, timeout } from './fakes.js';
 
 let rig: EngineRig;
@@ -113,6 +114,23 @@ describe('a prefer-online sale by failure class', () => {
   });
 });
 
+describe('an answer that does not decode, after the request was written', () => {
+  it('0210 without field 39: reversal A0 (untrusted answer, host-cup-pos.md 7), not 98, no offline approval', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    rig.host.fallback = (req) => {
+      const ok = approve(req) as IsoMessage;
+      const { 39: _dropped, ...fields } = ok.fields;
+      return { mti: ok.mti, fields };
+    };
+    const r = await rig.engine.sale({ amountMinor: 3000 });
+    expect(r).toMatchObject({ outcome: 'failed', reversalPending: { reason: 'A0' } });
+    expect(rig.journal.get(r.id)).toMatchObject({ state: 'reversal-pending', reversal: { reason: 'A0' } });
+    expect(rig.journal.pendingReversals().map((p) => p.reason)).toEqual(['A0']);
+    expect(rig.journal.listQueue()).toEqual([]);
+  });
+});
+
 describe('forwarding: an attempt counts only when the message was written', () => {
   it('an advice behind failed sign-ons is not charged attempts; the cause is its last result', async () => {
     const log = new MemoryLogger();
@@ -171,5 +189,47 @@ describe('forwarding: an attempt counts only when the message was written', () =
       attempts: 1,
       lastResult: 'no-answer',
     });
+  });
+});
+
+describe('sendOnline: what is not a host failure', () => {
+  it('a bug in the host port propagates; the request is not recorded as not sent', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    rig.host.send = async () => {
+      throw new TypeError('bug in a port');
+    };
+    await expect(rig.engine.sale({ amountMinor: 3000 })).rejects.toThrow('bug in a port');
+    expect(rig.journal.listTransactions({ limit: 10 })[0].state).toBe('reversal-pending');
+  });
+
+  it('the host down before the write is a warning, another failure before the write an error', async () => {
+    const log = new MemoryLogger();
+    rig = engineRig({}, { log });
+    rig.forwarder.stop();
+    rig.host.fallback = failsBeforeWrite('HOST_UNREACHABLE', { reason: 'HOST_CONNECT_FAILED' });
+    await rig.engine.sale({ amountMinor: 3000, mode: 'require-online' });
+    expect(log.lines.filter((l) => l.level === 'error')).toEqual([]);
+    expect(log.lines.some((l) => l.level === 'warn' && l.msg === 'host unreachable: request not sent')).toBe(
+      true,
+    );
+    rig.host.fallback = keyCheck;
+    await rig.engine.sale({ amountMinor: 3000 });
+    expect(
+      log.lines.some((l) => l.level === 'error' && l.msg === 'request not sent: host link failure'),
+    ).toBe(true);
+  });
+});
+
+describe('steps told to the caller', () => {
+  it('a sale tells its steps, sent with the journal id', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    const steps: string[] = [];
+    const r = await rig.engine.sale(
+      { amountMinor: 100 },
+      { onStep: (step, id) => steps.push(`${step} ${id ?? ''}`) },
+    );
+    expect(steps).toEqual(['started ', 'card-wait ', 'card-read ', 'committing ', `sent ${r.id}`]);
   });
 });

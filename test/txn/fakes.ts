@@ -95,6 +95,7 @@ export interface EngineRig {
   host: FakeHost;
   reader: FakeReader;
   forwarder: Forwarder;
+  lane: Lane;
   clock: ManualClock;
   profile: TerminalProfile;
   /** free space the engine sees on the journal's filesystem */
@@ -140,7 +141,7 @@ export function engineRig(
     log,
     freeBytes: () => disk.freeBytes,
   });
-  return { engine, journal, host, reader, forwarder, clock, profile, disk, logs };
+  return { engine, journal, host, reader, forwarder, lane, clock, profile, disk, logs };
 }
 
 /** A logger that keeps every line, to assert what was logged and at which level. */

@@ -41,6 +41,12 @@ describe('UnionPay ECB MAC', () => {
     expect(upper(mac)).toBe('4532363742364532');
   });
 
+  it('one running XOR per 8-byte block, the last one padded', () => {
+    expect(runningXorBlocks(Buffer.alloc(16, 1))).toHaveLength(2);
+    expect(runningXorBlocks(Buffer.alloc(17, 1))).toHaveLength(3);
+    expect(runningXorBlocks(Buffer.alloc(0))).toHaveLength(0);
+  });
+
   it('pads the last block with 00 and handles an empty MAB', () => {
     const mak = hex('0123456789ABCDEF');
     expect(unionPayMac(mak, hex('0102'))).toEqual(unionPayMac(mak, hex('0102000000000000')));

@@ -1,0 +1,25 @@
+/**
+ * The test set StrykerJS runs against each mutant (npm run mutate; stryker.config.json): the unit
+ * tests of the money paths, in one worker without isolation. Stryker's vitest runner forces
+ * `pool: 'threads'`; a fresh worker per file that loads better-sqlite3 aborts the process on exit,
+ * so isolation is off. Integration tests are left out: they run the runtime in child processes,
+ * where no mutant is active.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: [
+      'test/txn/**/*.test.ts',
+      'test/journal/**/*.test.ts',
+      'test/host/**/*.test.ts',
+      'test/iso8583/**/*.test.ts',
+      'test/settlement/**/*.test.ts',
+      'test/emulator/simCrypto.test.ts',
+    ],
+    testTimeout: 20_000,
+    hookTimeout: 20_000,
+    isolate: false,
+    poolOptions: { threads: { isolate: false } },
+  },
+});
