@@ -7,7 +7,8 @@
  * - RSS of the runtime process (/proc/PID/status VmRSS, and its peak VmHWM) after SALES sales
  *   through the control socket;
  * - the control round trip of `status` (p50/p99) next to the same `status` called in-process on
- *   a Runtime object in this process (its own journal with the same sales), the two interleaved;
+ *   a Runtime object in this process (its own journal with the same sales), the two interleaved:
+ *   the first STATUS_CALLS after the sales, then STATUS_CALLS more (warm);
  * - sales per second through the socket next to the same sales called in-process (Runtime object,
  *   same journal, same virtual reader over TCP, same simulator) in the same run.
  * The virtual reader runs in this process and hands the card over at once (no 30 ms tap); the
@@ -120,22 +121,40 @@ async function timeCall(call: () => unknown): Promise<number> {
   return performance.now() - t0;
 }
 
-/** STATUS_CALLS of each, after WARMUP of each, alternating which one goes first. */
+/**
+ * `status` both ways, alternating which goes first: STATUS_CALLS of each right after the sales
+ * (the runtime's first thousands of calls, while V8 still optimises the control path), then
+ * STATUS_CALLS more of each (warm: how a runtime that has been up for a while answers).
+ */
 async function timeStatusInterleaved(
   socket: () => unknown,
   inProcess: () => unknown,
-): Promise<{ socketStatus: number[]; inProcessStatus: number[] }> {
-  const socketStatus: number[] = [];
-  const inProcessStatus: number[] = [];
-  for (let i = 0; i < WARMUP + STATUS_CALLS; i++) {
+): Promise<Record<'first' | 'warm', { socket: number[]; inProcess: number[] }>> {
+  const out = {
+    first: { socket: [] as number[], inProcess: [] as number[] },
+    warm: { socket: [], inProcess: [] },
+  };
+  for (let i = 0; i < 2 * STATUS_CALLS; i++) {
     const a = i % 2 === 0;
     const first = await timeCall(a ? socket : inProcess);
     const second = await timeCall(a ? inProcess : socket);
-    if (i < WARMUP) continue;
-    socketStatus.push(a ? first : second);
-    inProcessStatus.push(a ? second : first);
+    const w = i < STATUS_CALLS ? out.first : out.warm;
+    w.socket.push(a ? first : second);
+    w.inProcess.push(a ? second : first);
   }
-  return { socketStatus, inProcessStatus };
+  return out;
+}
+
+/** p50/p99 of both and what the socket adds. */
+function statusFigures(prefix: string, w: { socket: number[]; inProcess: number[] }) {
+  return {
+    [`${prefix}socket_p50_ms`]: round(pct(w.socket, 50)),
+    [`${prefix}socket_p99_ms`]: round(pct(w.socket, 99)),
+    [`${prefix}in_process_p50_ms`]: round(pct(w.inProcess, 50)),
+    [`${prefix}in_process_p99_ms`]: round(pct(w.inProcess, 99)),
+    [`${prefix}socket_added_p50_ms`]: round(pct(w.socket, 50) - pct(w.inProcess, 50)),
+    [`${prefix}socket_added_p99_ms`]: round(pct(w.socket, 99) - pct(w.inProcess, 99)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -201,7 +220,7 @@ async function main(): Promise<void> {
 
     // status both ways, interleaved (which goes first alternates), so both see the same moments
     // of the machine's load
-    const { socketStatus, inProcessStatus } = await timeStatusInterleaved(
+    const status = await timeStatusInterleaved(
       () => client.status(),
       () => rt.status(),
     );
@@ -219,12 +238,8 @@ async function main(): Promise<void> {
         rss_ready_mb: round(rssReady.rss / 1024),
         rss_after_sales_mb: round(rssAfter.rss / 1024),
         rss_peak_mb: round(rssAfter.hwm / 1024),
-        status_socket_p50_ms: round(pct(socketStatus, 50)),
-        status_socket_p99_ms: round(pct(socketStatus, 99)),
-        status_in_process_p50_ms: round(pct(inProcessStatus, 50)),
-        status_in_process_p99_ms: round(pct(inProcessStatus, 99)),
-        socket_added_p50_ms: round(pct(socketStatus, 50) - pct(inProcessStatus, 50)),
-        socket_added_p99_ms: round(pct(socketStatus, 99) - pct(inProcessStatus, 99)),
+        ...statusFigures('status_first_', status.first),
+        ...statusFigures('status_warm_', status.warm),
         sales_per_s_socket: Math.round(socketSalesPerS),
         sales_per_s_in_process: Math.round(inProcessSalesPerS),
         client: 'protobuf PostermClient (one connection)',
