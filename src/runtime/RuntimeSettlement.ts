@@ -11,8 +11,6 @@ import type { Logger } from '../log.js';
 import type { TerminalProfile } from '../profile/loadProfile.js';
 import type { HolidayCalendar } from '../settlement/calendar/HolidayCalendar.js';
 import { loadCalendar } from '../settlement/calendar/loadCalendar.js';
-import { buildSettlementReport } from '../settlement/report/buildSettlementReport.js';
-import { renderReport } from '../settlement/report/renderReport.js';
 import { SettlementTracker, type SettlementTrackReport } from '../settlement/SettlementTracker.js';
 import {
   type SettlementStatusResponse,
@@ -76,8 +74,15 @@ export class RuntimeSettlement {
   }
 
   /** The calendar, read once (bundled plus the profile's settlement.calendarDir). */
-  /** The settlement report of the journal, rendered (RuntimeApi settlementReport). */
-  report(req: SettlementReportRequest): SettlementReportResponse {
+  /**
+   * The settlement report of the journal, rendered (RuntimeApi settlementReport). The builder and
+   * renderers are loaded on the first report: a terminal rarely asks, and they cost memory.
+   */
+  async report(req: SettlementReportRequest): Promise<SettlementReportResponse> {
+    const [{ buildSettlementReport }, { renderReport }] = await Promise.all([
+      import('../settlement/report/buildSettlementReport.js'),
+      import('../settlement/report/renderReport.js'),
+    ]);
     const { format, lang = 'en', asOf, ...selection } = req;
     const at = asOf === undefined ? this.d.clock.now() : Date.parse(asOf);
     if (Number.isNaN(at))
