@@ -47,8 +47,16 @@ const NULL_WHEN_ABSENT = new Set([
   'SettlementStatusRow.maskedPan',
 ]);
 
+const prefixes = new WeakMap<protobuf.Enum, string>();
+
+/** 'TxnKind' → 'TXN_KIND_' (kept per enum: it is asked for every enum field of every message). */
 function enumPrefix(e: protobuf.Enum): string {
-  return `${e.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_`;
+  let p = prefixes.get(e);
+  if (p === undefined) {
+    p = `${e.name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase()}_`;
+    prefixes.set(e, p);
+  }
+  return p;
 }
 
 /** 'offline-sale' → 'TXN_KIND_OFFLINE_SALE' (a number passes through). */
