@@ -12,6 +12,7 @@ import type {
   SettlementTimelineResponse,
 } from '../settlement/settlementReports.js';
 import { HostZone } from '../settlement/timeline/HostZone.js';
+import { padEndWidth } from '../text/displayWidth.js';
 
 export type Lang = 'en' | 'zh';
 
@@ -120,11 +121,8 @@ function hostTime(s: string | undefined): string {
   return `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)} ${s.slice(8, 10)}:${s.slice(10, 12)}:${s.slice(12, 14)}`;
 }
 
-const pad = (s: string, n: number) => {
-  // Chinese characters take two columns.
-  const width = [...s].reduce((w, c) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(c) ? 2 : 1), 0);
-  return s + ' '.repeat(Math.max(0, n - width));
-};
+/** Display columns (Chinese characters take two); a longer value is never cut. */
+const pad = (s: string, n: number) => padEndWidth(s, n, false);
 
 function rowLine(r: SettlementStatusRow, zone: HostZone, lang: Lang): string {
   return [

@@ -6,6 +6,7 @@
 import type { SettlementScenario } from '../emulator/hostScenario.js';
 import { formatAmount } from '../money.js';
 import { HostZone } from '../settlement/timeline/HostZone.js';
+import { padEndWidth, padStartWidth } from '../text/displayWidth.js';
 import { formatDelay, type Lang } from './settlementFormat.js';
 import type { WeekSale } from './settlementWeek.js';
 
@@ -36,10 +37,9 @@ const W = [44, 9, 11, 17, 17, 17] as const;
 
 const labelOf = (s: WeekSale, l: Lang) => (l === 'zh' && s.sale.labelZh ? s.sale.labelZh : s.sale.label);
 
-/** Display columns: Chinese characters take two. */
-const width = (s: string) => [...s].reduce((w, c) => w + (/[\u3000-\u9fff\uff00-\uffef]/.test(c) ? 2 : 1), 0);
-const pad = (s: string, n: number) => s + ' '.repeat(Math.max(0, n - width(s)));
-const padStart = (s: string, n: number) => ' '.repeat(Math.max(0, n - width(s))) + s;
+/** Display columns (Chinese characters take two); a longer value is never cut. */
+const pad = (s: string, n: number) => padEndWidth(s, n, false);
+const padStart = (s: string, n: number) => padStartWidth(s, n, false);
 
 function when(zone: HostZone, iso: string | undefined, lang: Lang): string {
   if (!iso) return '-';

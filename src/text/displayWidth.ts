@@ -105,18 +105,18 @@ export function truncateToWidth(text: string, width: number): string {
   return `${out}…`;
 }
 
-/** Pad on the right to `width` columns (cut first when longer). */
-export function padEndWidth(text: string, width: number): string {
+/** Pad on the right to `width` columns (cut first when longer, unless `cut` is false). */
+export function padEndWidth(text: string, width: number, cut = true): string {
   const w = displayWidth(text);
-  if (w <= width) return text + ' '.repeat(width - w);
+  if (w <= width || !cut) return text + ' '.repeat(Math.max(0, width - w));
   const t = truncateToWidth(text, width);
   return t + ' '.repeat(Math.max(0, width - displayWidth(t)));
 }
 
-/** Pad on the left to `width` columns (cut first when longer). */
-export function padStartWidth(text: string, width: number): string {
+/** Pad on the left to `width` columns (cut first when longer, unless `cut` is false). */
+export function padStartWidth(text: string, width: number, cut = true): string {
   const w = displayWidth(text);
-  if (w <= width) return ' '.repeat(width - w) + text;
+  if (w <= width || !cut) return ' '.repeat(Math.max(0, width - w)) + text;
   const t = truncateToWidth(text, width);
   return ' '.repeat(Math.max(0, width - displayWidth(t))) + t;
 }

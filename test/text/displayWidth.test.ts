@@ -26,6 +26,10 @@ describe('displayWidth', () => {
   it('pads and cuts by columns, never splitting a wide character', () => {
     expect(padEndWidth('在途', 6)).toBe('在途  ');
     expect(padStartWidth('在途', 6)).toBe('  在途');
+    // cut: false keeps a longer value whole (a table column that must not hide an RRN or a PAN)
+    expect(padEndWidth('6212345600000012', 12, false)).toBe('6212345600000012');
+    expect(padStartWidth('暂缓出款', 6, false)).toBe('暂缓出款');
+    expect(padEndWidth('暂缓', 6, false)).toBe('暂缓  ');
     expect(truncateToWidth('暂缓出款原因', 7)).toBe('暂缓出…');
     expect(displayWidth(truncateToWidth('暂缓出款原因', 7))).toBeLessThanOrEqual(7);
     expect(truncateToWidth('abcdef', 4)).toBe('abc…');
