@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import type { DiagReport, DiagResult } from '../diagnostics/DiagResult.js';
 import { isPosError } from '../errors.js';
+import type { Lang } from '../text/lang.js';
 import type { CliCommand, CliIo } from './command.js';
 
 const usage = `usage: posterm diag [--profile NAME|FILE] [--json] [--lang en|zh] [--card]
@@ -65,7 +66,7 @@ const MARK: Record<DiagResult['result'], string> = {
   skipped: 'SKIP',
 };
 
-export function formatReport(r: DiagReport, lang: 'en' | 'zh'): string {
+export function formatReport(r: DiagReport, lang: Lang): string {
   const idWidth = Math.max(...r.results.map((x) => x.id.length)) + 2;
   const lines = [`posterm diag: profile ${r.profile ?? '?'}, ${r.mode}`, ''];
   for (const x of r.results) {

@@ -13,8 +13,9 @@ import type {
 } from '../settlement/settlementReports.js';
 import { HostZone } from '../settlement/timeline/HostZone.js';
 import { padEndWidth } from '../text/displayWidth.js';
+import type { Lang } from '../text/lang.js';
 
-export type Lang = 'en' | 'zh';
+export type { Lang };
 
 const STAGE: Record<string, { en: string; zh: string }> = {
   arrived: { en: 'arrived', zh: '已到账' },

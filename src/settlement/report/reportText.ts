@@ -4,12 +4,13 @@
  * Shared by the table and the HTML page so both say the same.
  */
 import { formatAmount } from '../../money.js';
+import type { Lang } from '../../text/lang.js';
 import type { DelayCause } from '../timeline/delayCauses.js';
 import type { HostZone } from '../timeline/HostZone.js';
 import { isoTime } from './isoTime.js';
 import type { ReportStatus } from './reportModel.js';
 
-export type ReportLang = 'en' | 'zh';
+export type ReportLang = Lang;
 
 type Words = Record<ReportLang, string>;
 
