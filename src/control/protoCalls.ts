@@ -5,7 +5,7 @@
  */
 import { PosError } from '../errors.js';
 import type { RuntimeApi, RuntimeEvent, SettlementReportRequest } from '../runtime/RuntimeApi.js';
-import type { ReportFormat } from '../settlement/report/renderReport.js';
+import { REPORT_FORMATS, type ReportFormat } from '../settlement/report/reportFormat.js';
 import type { SaleMode } from '../txn/types.js';
 
 type Plain = Record<string, unknown>;
@@ -66,11 +66,9 @@ function mode(v: unknown): SaleMode | undefined {
   return v as SaleMode;
 }
 
-const FORMATS: readonly ReportFormat[] = ['table', 'json', 'protobuf', 'html'];
-
 /** Empty strings are absent fields; the selection's dates are checked by the report builder. */
 function reportRequest(p: Plain): SettlementReportRequest {
-  if (!FORMATS.includes(p.format as ReportFormat))
+  if (!REPORT_FORMATS.includes(p.format as ReportFormat))
     throw bad('format', 'format must be table, json, protobuf or html');
   const opt = (k: string) => (typeof p[k] === 'string' && p[k] !== '' ? (p[k] as string) : undefined);
   const lang = opt('lang') ?? 'en';

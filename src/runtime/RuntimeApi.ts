@@ -28,7 +28,7 @@
  */
 import type { HostFailureCause } from '../host/hostFailureCause.js';
 import type { ReportSelection } from '../settlement/report/buildSettlementReport.js';
-import type { ReportFormat } from '../settlement/report/renderReport.js';
+import type { ReportFormat } from '../settlement/report/reportFormat.js';
 import type { ReportLang } from '../settlement/report/reportText.js';
 import type { SettlementStatusChange, SettlementTrackReport } from '../settlement/SettlementTracker.js';
 import type { SettlementResult } from '../settlement/settleBatch.js';

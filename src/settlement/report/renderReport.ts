@@ -4,11 +4,9 @@ import { renderHtml } from './renderHtml.js';
 import { renderJson } from './renderJson.js';
 import { renderProtobuf } from './renderProtobuf.js';
 import { renderTable } from './renderTable.js';
+import type { ReportFormat } from './reportFormat.js';
 import type { SettlementReport } from './reportModel.js';
 import type { ReportLang } from './reportText.js';
-
-export const REPORT_FORMATS = ['table', 'json', 'protobuf', 'html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 /** Text formats as UTF-8 bytes, protobuf as its length-delimited stream. */
 export function renderReport(model: SettlementReport, format: ReportFormat, lang: ReportLang): Uint8Array {
