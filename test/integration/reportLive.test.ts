@@ -70,6 +70,9 @@ it('asks the running runtime, which answers in every format with its own sales',
   const bad = await report('--from', '2026-13-01');
   expect(bad.code).not.toBe(0);
   expect(bad.err).toContain('SETTLE_REPORT_SELECTION');
+  await expect(w.rt.settlementReport({ format: 'json', asOf: 'yesterday' })).rejects.toMatchObject({
+    code: 'SETTLE_REPORT_SELECTION',
+  });
   expect((await w.rt.sale({ amountMinor: 100 })).outcome).toBe('approved');
   const after = JSON.parse((await report('--format', 'json')).out);
   expect(after.transactions).toHaveLength(4);
