@@ -77,24 +77,160 @@ function isLong(v: unknown): v is { toNumber(): number } {
   return typeof v === 'object' && v !== null && typeof (v as { toNumber?: unknown }).toNumber === 'function';
 }
 
-/** A TypeScript value shaped like `type` → a plain object for `type.fromObject` (enums as names). */
-export function toWire(type: protobuf.Type, value: Plain): Plain {
-  const out: Plain = {};
+function hasOwn(o: object, k: string): boolean {
+  return Object.hasOwn(o, k);
+}
+
+/**
+ * What the mappers need of one field, worked out once per message type (the control path maps
+ * every answer: walking the schema per call allocated most of its garbage).
+ */
+interface FieldPlan {
+  name: string;
+  repeated: boolean;
+  /** Member of a oneof or proto3 `optional`: absent unless set. */
+  tracked: boolean;
+  nullWhenAbsent: boolean;
+  absentWhenEmpty: boolean;
+  string: boolean;
+  message?: Plan;
+  enumType?: protobuf.Enum;
+  /** TypeScript enum value → wire number (filled on first use of each value). */
+  enumIn?: Map<string, number>;
+  /** Wire number → TypeScript enum value. */
+  enumOut?: Map<number, string>;
+  typeDefault: unknown;
+}
+
+interface Plan {
+  type: protobuf.Type;
+  fields: FieldPlan[];
+  /** Real oneofs (not proto3 `optional`), each with its members' names. */
+  oneofs: { name: string; members: string[] }[];
+}
+
+const plans = new WeakMap<protobuf.Type, Plan>();
+
+function planOf(type: protobuf.Type): Plan {
+  let plan = plans.get(type);
+  if (plan) return plan;
+  plan = { type, fields: [], oneofs: [] };
+  plans.set(type, plan); // before the fields: a message may contain itself
   for (const f of type.fieldsArray) {
-    const v = value[f.name];
-    if (v === undefined || v === null) continue;
-    const one = (x: unknown): unknown => {
-      if (f.resolvedType instanceof protobuf.Type) return toWire(f.resolvedType, x as Plain);
-      if (f.resolvedType instanceof protobuf.Enum) return enumToWire(f.resolvedType, x);
-      return x;
+    const key = `${type.name}.${f.name}`;
+    const rt = f.resolvedType;
+    const fp: FieldPlan = {
+      name: f.name,
+      repeated: f.repeated,
+      tracked: f.partOf != null,
+      nullWhenAbsent: NULL_WHEN_ABSENT.has(key),
+      absentWhenEmpty: ABSENT_WHEN_EMPTY.has(key),
+      string: f.type === 'string',
+      typeDefault: isLong(f.typeDefault) ? f.typeDefault.toNumber() : f.typeDefault,
     };
-    out[f.name] = f.repeated ? (v as unknown[]).map(one) : one(v);
+    if (rt instanceof protobuf.Type) fp.message = planOf(rt);
+    else if (rt instanceof protobuf.Enum) {
+      fp.enumType = rt;
+      fp.enumIn = new Map();
+      fp.enumOut = new Map(Object.entries(rt.values).map(([, n]) => [n, enumFromWire(rt, n)]));
+    }
+    plan.fields.push(fp);
+  }
+  for (const o of type.oneofsArray) {
+    if (!o.name.startsWith('_'))
+      plan.oneofs.push({ name: o.name, members: o.fieldsArray.map((f) => f.name) });
+  }
+  return plan;
+}
+
+/** A TypeScript enum value → its wire number; undefined for a name the enum does not have. */
+function enumNumber(fp: FieldPlan, v: unknown): number | undefined {
+  if (typeof v === 'number') return v;
+  const text = String(v);
+  let n = fp.enumIn!.get(text);
+  if (n === undefined) {
+    n = fp.enumType!.values[enumToWire(fp.enumType!, text) as string];
+    if (n === undefined) return undefined;
+    fp.enumIn!.set(text, n);
+  }
+  return n;
+}
+
+function valueToWire(fp: FieldPlan, x: unknown): unknown {
+  if (fp.message) {
+    if (typeof x !== 'object' || x === null) throw new TypeError(`${fp.message.type.name}: object expected`);
+    return planToWire(fp.message, x as Plain);
+  }
+  if (fp.enumType) return enumNumber(fp, x);
+  if (fp.string && typeof x !== 'string') return String(x);
+  return x;
+}
+
+function planToWire(plan: Plan, value: Plain): Plain {
+  const out: Plain = {};
+  for (const fp of plan.fields) {
+    const v = value[fp.name];
+    if (v === undefined || v === null) continue;
+    if (fp.repeated) {
+      const xs = v as unknown[];
+      const w = new Array(xs.length);
+      for (let i = 0; i < xs.length; i++) w[i] = valueToWire(fp, xs[i]) ?? 0;
+      out[fp.name] = w;
+    } else {
+      const w = valueToWire(fp, v);
+      if (w !== undefined) out[fp.name] = w;
+    }
   }
   return out;
 }
 
-function hasOwn(o: object, k: string): boolean {
-  return Object.hasOwn(o, k);
+/**
+ * A TypeScript value shaped like `type` → a plain message `type.encode` takes as it is: enums as
+ * their numbers, strings as strings; a value that is not an object where a message is expected
+ * throws. An enum value the schema does not have is left out (read back as unspecified).
+ */
+export function toWire(type: protobuf.Type, value: Plain): Plain {
+  return planToWire(planOf(type), value);
+}
+
+function valueFromWire(fp: FieldPlan, x: unknown): unknown {
+  if (fp.message) return planFromWire(fp.message, (x ?? EMPTY) as Plain);
+  if (fp.enumOut) {
+    const n = x === undefined ? fp.typeDefault : x;
+    return (typeof n === 'number' && fp.enumOut.get(n)) || 'unspecified';
+  }
+  if (x === undefined) return fp.typeDefault;
+  return isLong(x) ? x.toNumber() : x;
+}
+
+const EMPTY: Plain = Object.freeze({});
+
+function planFromWire(plan: Plan, msg: Plain): Plain {
+  const out: Plain = {};
+  for (const fp of plan.fields) {
+    if (fp.tracked && !(hasOwn(msg, fp.name) && msg[fp.name] != null)) {
+      if (fp.nullWhenAbsent) out[fp.name] = null;
+      continue;
+    }
+    const v = msg[fp.name];
+    if (!fp.repeated) out[fp.name] = valueFromWire(fp, v);
+    else {
+      const xs = (v as unknown[] | undefined) ?? [];
+      if (xs.length === 0 && fp.absentWhenEmpty) continue;
+      const r = new Array(xs.length);
+      for (let i = 0; i < xs.length; i++) r[i] = valueFromWire(fp, xs[i]);
+      out[fp.name] = r;
+    }
+  }
+  for (const o of plan.oneofs) {
+    for (const m of o.members) {
+      if (hasOwn(msg, m) && msg[m] != null) {
+        out[o.name] = m;
+        break;
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -102,32 +238,7 @@ function hasOwn(o: object, k: string): boolean {
  * get their case name under the oneof's own name (`call: 'sale'`).
  */
 export function fromWire(type: protobuf.Type, msg: Plain): Plain {
-  const out: Plain = {};
-  for (const f of type.fieldsArray) {
-    const key = `${type.name}.${f.name}`;
-    const present = f.partOf ? hasOwn(msg, f.name) && msg[f.name] != null : true;
-    if (!present) {
-      if (NULL_WHEN_ABSENT.has(key)) out[f.name] = null;
-      continue;
-    }
-    const rt = f.resolvedType;
-    const one = (x: unknown): unknown => {
-      if (rt instanceof protobuf.Type) return fromWire(rt, (x ?? rt.create()) as Plain);
-      if (rt instanceof protobuf.Enum) return enumFromWire(rt, x);
-      const d = x === undefined ? f.typeDefault : x;
-      return isLong(d) ? d.toNumber() : d;
-    };
-    const v = msg[f.name];
-    if (!f.repeated) out[f.name] = one(v);
-    else if ((v as unknown[] | undefined)?.length || !ABSENT_WHEN_EMPTY.has(key))
-      out[f.name] = ((v as unknown[] | undefined) ?? []).map(one);
-  }
-  for (const o of type.oneofsArray) {
-    if (o.name.startsWith('_')) continue; // proto3 `optional`
-    const set = o.fieldsArray.find((f) => hasOwn(msg, f.name) && msg[f.name] != null);
-    if (set) out[o.name] = set.name;
-  }
-  return out;
+  return planFromWire(planOf(type), msg);
 }
 
 /** The request id of an envelope: kept as decoded (number or Long) so it is echoed exactly. */
@@ -167,8 +278,9 @@ export function peekId(bytes: Uint8Array): EnvelopeId {
 /** A plain envelope (TypeScript-shaped body) → its length-delimited bytes. Throws on a bad value. */
 export function encodeEnvelope(id: EnvelopeId, body: string, value: Plain): Uint8Array {
   const f = EnvelopeType.fields[body];
+  if (!f?.resolvedType) throw new TypeError(`Envelope has no message field ${body}`);
   const plain = { id, [body]: toWire(f.resolvedType as protobuf.Type, value) };
-  return EnvelopeType.encodeDelimited(EnvelopeType.fromObject(plain)).finish();
+  return EnvelopeType.encodeDelimited(plain).finish();
 }
 
 /** The message type of a field of Request/Response/Event by its case, for the mappers. */
