@@ -5,10 +5,10 @@
  * - start to ready: from the spawn until the control socket answers `status` (median, max over
  *   STARTS starts; the first one creates the journal and its key);
  * - RSS of the runtime process (/proc/PID/status VmRSS, and its peak VmHWM) after SALES sales
- *   through the control socket;
+ *   through the control socket, and every 1,000 sales (BENCH_SALES=10000: a leak check);
  * - the control round trip of `status` (p50/p99) next to the same `status` called in-process on
  *   a Runtime object in this process (its own journal with the same sales), the two interleaved:
- *   the first STATUS_CALLS after the sales, then STATUS_CALLS more (warm);
+ *   all calls, the first STATUS_CALLS after the sales, then STATUS_CALLS more (warm);
  * - sales per second through the socket next to the same sales called in-process (Runtime object,
  *   same journal, same virtual reader over TCP, same simulator) in the same run.
  * The virtual reader runs in this process and hands the card over at once (no 30 ms tap); the
@@ -35,6 +35,8 @@ const WARMUP = 50;
 const MAIN = resolve('dist/cli/main.js');
 /** Node flags for the runtime process, e.g. BENCH_NODE_ARGS='--max-semi-space-size=2'. */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** BENCH_STATUS_DUMP=FILE writes every status time (call index, socket ms, in-process ms) as CSV. */
+const STATUS_DUMP = process.env.BENCH_STATUS_DUMP;
 
 /** What the benchmark asks of a control client: one connection, `status` and `sale`. */
 interface BenchClient {
@@ -105,12 +107,16 @@ function rssKb(pid: number): { rss: number; hwm: number } {
   return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
 }
 
-async function timeSales(sale: (amountMinor: number) => Promise<{ outcome: string }>): Promise<number> {
+async function timeSales(
+  sale: (amountMinor: number) => Promise<{ outcome: string }>,
+  every?: (salesDone: number) => void,
+): Promise<number> {
   for (let i = 0; i < WARMUP; i++) await sale(100);
   const t0 = performance.now();
   for (let i = 0; i < SALES; i++) {
     const r = await sale(100 + (i % 50) * 100);
     if (r.outcome !== 'approved') throw new Error(`sale ${i} not approved: ${JSON.stringify(r)}`);
+    if (every && (i + 1) % 1000 === 0) every(i + 1);
   }
   return SALES / ((performance.now() - t0) / 1000);
 }
@@ -197,7 +203,12 @@ async function main(): Promise<void> {
     const client = await connectClient(socket);
     const rssReady = rssKb(child.pid!);
     await client.settle();
-    const socketSalesPerS = await timeSales((a) => client.sale(a));
+    // RSS every 1,000 sales: with BENCH_SALES=10000 it shows whether the runtime grows with use
+    const rssBySales: number[] = [];
+    const socketSalesPerS = await timeSales(
+      (a) => client.sale(a),
+      () => rssBySales.push(round(rssKb(child.pid!).rss / 1024)),
+    );
     const rssAfter = rssKb(child.pid!);
 
     // in-process: the same runtime code and simulator, its own virtual reader (a reader takes
@@ -224,6 +235,14 @@ async function main(): Promise<void> {
       () => client.status(),
       () => rt.status(),
     );
+    if (STATUS_DUMP) {
+      const all = (w: { socket: number[]; inProcess: number[] }) =>
+        w.socket.map((x, i) => [x, w.inProcess[i]]);
+      const rows = [...all(status.first), ...all(status.warm)].map(
+        ([a, b], i) => `${i},${round(a)},${round(b)}`,
+      );
+      writeFileSync(STATUS_DUMP, `call,socket_ms,in_process_ms\n${rows.join('\n')}\n`);
+    }
     await rt.stop();
     await client.close();
     await stopRuntime(child);
@@ -238,6 +257,11 @@ async function main(): Promise<void> {
         rss_ready_mb: round(rssReady.rss / 1024),
         rss_after_sales_mb: round(rssAfter.rss / 1024),
         rss_peak_mb: round(rssAfter.hwm / 1024),
+        rss_mb_each_1000_sales: rssBySales,
+        ...statusFigures('status_all_', {
+          socket: [...status.first.socket, ...status.warm.socket],
+          inProcess: [...status.first.inProcess, ...status.warm.inProcess],
+        }),
         ...statusFigures('status_first_', status.first),
         ...statusFigures('status_warm_', status.warm),
         sales_per_s_socket: Math.round(socketSalesPerS),
