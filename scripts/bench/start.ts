@@ -33,8 +33,13 @@ const SALES = Number(process.env.BENCH_SALES ?? 1000);
 const STATUS_CALLS = Number(process.env.BENCH_STATUS ?? 2000);
 const WARMUP = 50;
 const MAIN = resolve('dist/cli/main.js');
-/** Node flags for the runtime process, e.g. BENCH_NODE_ARGS='--max-semi-space-size=2'. */
-const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** The Node flags the systemd unit gives the runtime (its `Environment=NODE_OPTIONS=` line). */
+function unitNodeOptions(): string {
+  const unit = readFileSync(resolve('deploy/posterm.service'), 'utf8');
+  return /^Environment=NODE_OPTIONS=(.*)$/m.exec(unit)?.[1].replace(/^"|"$/g, '') ?? '';
+}
+/** Node flags for the runtime process: the unit's unless BENCH_NODE_ARGS says otherwise ('' for none). */
+const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? unitNodeOptions()).split(' ').filter(Boolean);
 /** BENCH_STATUS_DUMP=FILE writes every status time (call index, socket ms, in-process ms) as CSV. */
 const STATUS_DUMP = process.env.BENCH_STATUS_DUMP;
 
