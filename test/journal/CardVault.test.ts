@@ -21,6 +21,18 @@ describe('CardVault (AES-256-GCM)', () => {
     expect(a.includes(Buffer.from(PAN_A))).toBe(false);
   });
 
+  it('never repeats a nonce, also across refills of its nonce pool', () => {
+    const v = new CardVault(randomBytes(32));
+    const nonces = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const blob = v.seal(`advice:${i}`, card);
+      nonces.add(blob.subarray(1, 13).toString('hex'));
+      if (i % 97 === 0) expect(v.open(`advice:${i}`, blob)).toEqual(card);
+    }
+    expect(nonces.size).toBe(1000);
+    expect(nonces.has('0'.repeat(24))).toBe(false);
+  });
+
   it('rejects tampering anywhere, a wrong key and a swapped record id', () => {
     const blob = vault.seal('txn:1', card);
     for (const at of [1, 12, 13, 28, 29, blob.length - 1]) {
