@@ -2,7 +2,7 @@ import { PosError } from '../errors.js';
 import { maskPan } from '../mask.js';
 import type { BatchStore } from './BatchStore.js';
 import { checkCardData } from './CardVault.js';
-import type { Counters } from './Counters.js';
+import { type Counters, LAST_STAN_COLUMNS, type LastStanRow } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
 import {
   ADVICE_COLUMNS,
@@ -67,19 +67,20 @@ export class AdviceQueue {
     const tillId = input.tillId === undefined ? undefined : checkTillId(input.tillId);
     const { ctx } = this;
     return ctx.atomic(() => {
-      // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
-      const stan = input.stan ?? this.counters.peekStanForRowInTxn();
-      if (fields[11] !== undefined && fields[11] !== stan) {
-        throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the advice STAN', { field: 11 });
-      }
-      const t = stepNow(ctx.clock);
+      // one statement for the batch, both ids and the last STAN
       const next = ctx
         .stmt(
           `SELECT (SELECT printf('%06d', value) FROM counters WHERE name = 'batch') AS batch,
              (SELECT coalesce(max(id), 0) + 1 FROM txns) AS txnId,
-             (SELECT coalesce(max(id), 0) + 1 FROM advices) AS adviceId`,
+             (SELECT coalesce(max(id), 0) + 1 FROM advices) AS adviceId, ${LAST_STAN_COLUMNS}`,
         )
-        .get() as { batch: string; txnId: number; adviceId: number };
+        .get() as { batch: string; txnId: number; adviceId: number } & LastStanRow;
+      // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
+      const stan = input.stan ?? this.counters.stanAfter(next);
+      if (fields[11] !== undefined && fields[11] !== stan) {
+        throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the advice STAN', { field: 11 });
+      }
+      const t = stepNow(ctx.clock);
       const txn: TxnRecord = {
         id: next.txnId,
         kind: 'offline-sale',
