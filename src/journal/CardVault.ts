@@ -28,8 +28,8 @@ const NONCE_POOL_BYTES = NONCE_BYTES * 256;
  *
  * Sealing is on the hot path of every offline sale (two seals per enqueue, issue 13), so the
  * nonces come from a pool: 256 nonces' worth of CSPRNG bytes drawn in one call, each 12-byte
- * slice used once. They are as random as one call per record (the same
- * generator), never reused, and not secret (each is stored in clear in its blob).
+ * slice used once. They are as random as one call per record (the same generator), never
+ * reused, and not secret (each is stored in clear in its blob).
  */
 export class CardVault {
   private readonly key: KeyObject;
@@ -45,7 +45,7 @@ export class CardVault {
 
   seal(recordId: string, card: StoredCard): Buffer {
     const plain = encodeCard(checkCardData(card));
-    const blob = Buffer.allocUnsafe(HEADER_BYTES + plain.length); // GCM: ciphertext length = plain
+    const blob = Buffer.alloc(HEADER_BYTES + plain.length); // GCM: ciphertext length = plain
     blob[0] = VERSION_COMPACT;
     const nonce = this.nextNonceInto(blob);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
