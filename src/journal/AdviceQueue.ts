@@ -28,6 +28,14 @@ import type {
   TxnRecord,
 } from './types.js';
 
+/**
+ * The batch, both new ids and the last STAN, in one statement. Built once: a template with a
+ * substitution inside the call would build and hash a new string on every enqueue.
+ */
+const NEXT_IDS_SQL = `SELECT (SELECT printf('%06d', value) FROM counters WHERE name = 'batch') AS batch,
+  (SELECT coalesce(max(id), 0) + 1 FROM txns) AS txnId,
+  (SELECT coalesce(max(id), 0) + 1 FROM advices) AS adviceId, ${LAST_STAN_COLUMNS}`;
+
 /** Responses to an 0220 advice that finish it (94: the host already has it). */
 const ADVICE_DONE = new Set(['00', '94']);
 
@@ -68,13 +76,11 @@ export class AdviceQueue {
     const { ctx } = this;
     return ctx.atomic(() => {
       // one statement for the batch, both ids and the last STAN
-      const next = ctx
-        .stmt(
-          `SELECT (SELECT printf('%06d', value) FROM counters WHERE name = 'batch') AS batch,
-             (SELECT coalesce(max(id), 0) + 1 FROM txns) AS txnId,
-             (SELECT coalesce(max(id), 0) + 1 FROM advices) AS adviceId, ${LAST_STAN_COLUMNS}`,
-        )
-        .get() as { batch: string; txnId: number; adviceId: number } & LastStanRow;
+      const next = ctx.stmt(NEXT_IDS_SQL).get() as {
+        batch: string;
+        txnId: number;
+        adviceId: number;
+      } & LastStanRow;
       // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
       const stan = input.stan ?? this.counters.stanAfter(next);
       if (fields[11] !== undefined && fields[11] !== stan) {

@@ -17,6 +17,8 @@ export const LAST_STAN_COLUMNS = `(SELECT value FROM counters WHERE name = 'stan
       ORDER BY id DESC LIMIT 1),
     (SELECT value FROM counters WHERE name = 'stan')) AS last_stan`;
 
+const LAST_STAN_SQL = `SELECT ${LAST_STAN_COLUMNS}`;
+
 /** What LAST_STAN_COLUMNS reads. */
 export interface LastStanRow {
   stan_at: number | null;
@@ -62,7 +64,7 @@ export class Counters {
    * deleted and ids only grow, so the rows after stan_at are the only ones that can be newer.
    */
   private lastStanValue(): number {
-    return lastStanOf(this.ctx.stmt(`SELECT ${LAST_STAN_COLUMNS}`).get() as LastStanRow);
+    return lastStanOf(this.ctx.stmt(LAST_STAN_SQL).get() as LastStanRow);
   }
 
   /**
