@@ -2,7 +2,7 @@ import { PosError } from '../errors.js';
 import { maskPan } from '../mask.js';
 import type { BatchStore } from './BatchStore.js';
 import { checkCardData } from './CardVault.js';
-import type { Counters } from './Counters.js';
+import { type Counters, LAST_STAN_COLUMNS, type LastStanRow } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
 import {
   ADVICE_COLUMNS,
@@ -27,6 +27,14 @@ import type {
   StoredRequest,
   TxnRecord,
 } from './types.js';
+
+/**
+ * The batch, both new ids and the last STAN, in one statement. Built once: a template with a
+ * substitution inside the call would build and hash a new string on every enqueue.
+ */
+const NEXT_IDS_SQL = `SELECT (SELECT printf('%06d', value) FROM counters WHERE name = 'batch') AS batch,
+  (SELECT coalesce(max(id), 0) + 1 FROM txns) AS txnId,
+  (SELECT coalesce(max(id), 0) + 1 FROM advices) AS adviceId, ${LAST_STAN_COLUMNS}`;
 
 /** Responses to an 0220 advice that finish it (94: the host already has it). */
 const ADVICE_DONE = new Set(['00', '94']);
@@ -67,19 +75,18 @@ export class AdviceQueue {
     const tillId = input.tillId === undefined ? undefined : checkTillId(input.tillId);
     const { ctx } = this;
     return ctx.atomic(() => {
+      // one statement for the batch, both ids and the last STAN
+      const next = ctx.stmt(NEXT_IDS_SQL).get() as {
+        batch: string;
+        txnId: number;
+        adviceId: number;
+      } & LastStanRow;
       // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
-      const stan = input.stan ?? this.counters.peekStanForRowInTxn();
+      const stan = input.stan ?? this.counters.stanAfter(next);
       if (fields[11] !== undefined && fields[11] !== stan) {
         throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the advice STAN', { field: 11 });
       }
       const t = stepNow(ctx.clock);
-      const next = ctx
-        .stmt(
-          `SELECT (SELECT printf('%06d', value) FROM counters WHERE name = 'batch') AS batch,
-             (SELECT coalesce(max(id), 0) + 1 FROM txns) AS txnId,
-             (SELECT coalesce(max(id), 0) + 1 FROM advices) AS adviceId`,
-        )
-        .get() as { batch: string; txnId: number; adviceId: number };
       const txn: TxnRecord = {
         id: next.txnId,
         kind: 'offline-sale',

@@ -3,7 +3,7 @@ import { maskPan } from '../mask.js';
 import type { AdviceQueue } from './AdviceQueue.js';
 import type { BatchStore } from './BatchStore.js';
 import { checkCardData } from './CardVault.js';
-import type { Counters } from './Counters.js';
+import { type Counters, LAST_STAN_COLUMNS, type LastStanRow } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
 import {
   checkAmount,
@@ -30,6 +30,9 @@ import {
 } from './types.js';
 
 const KINDS = new Set(['purchase', 'void', 'refund', 'inquiry']);
+/** The batch, the new id and the last STAN, in one statement (built once, see AdviceQueue). */
+const NEXT_ID_SQL = `SELECT (SELECT printf('%06d', value) FROM counters WHERE name = 'batch') AS batch,
+  (SELECT coalesce(max(id), 0) + 1 FROM txns) AS id, ${LAST_STAN_COLUMNS}`;
 /** 0410 codes that finish a reversal (25: the original never reached the host). */
 const REVERSAL_DONE = new Set(['00', '25']);
 
@@ -68,19 +71,15 @@ export class TxnStateMachine {
     const tillId = txn.tillId === undefined ? undefined : checkTillId(txn.tillId);
     const { ctx } = this;
     const id = ctx.atomic(() => {
+      // the id is taken inside the write lock so the card data is sealed to it in the same INSERT;
+      // one statement for the batch, the id and the last STAN
+      const next = ctx.stmt(NEXT_ID_SQL).get() as { batch: string; id: number } & LastStanRow;
       // a STAN taken here is recorded by the row itself (stan_alloc), not in the counters page
-      const stan = txn.stan ?? this.counters.peekStanForRowInTxn();
+      const stan = txn.stan ?? this.counters.stanAfter(next);
       if (fields[11] !== undefined && fields[11] !== stan) {
         throw new PosError('JOURNAL_BAD_INPUT', 'field 11 differs from the transaction STAN', { field: 11 });
       }
       const t = stepNow(ctx.clock);
-      // the id is taken inside the write lock so the card data is sealed to it in the same INSERT
-      const next = ctx
-        .stmt(
-          `SELECT (SELECT printf('%06d', value) FROM counters WHERE name = 'batch') AS batch,
-             (SELECT coalesce(max(id), 0) + 1 FROM txns) AS id`,
-        )
-        .get() as { batch: string; id: number };
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, masked_pan, entry_mode,

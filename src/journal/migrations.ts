@@ -214,6 +214,14 @@ export const MIGRATIONS: readonly Migration[] = [
       INSERT OR IGNORE INTO counters (name, value) VALUES ('stan_at', (SELECT coalesce(max(id), 0) FROM txns));
     `,
   },
+  {
+    // Card blobs of version 2 (CardVault: compact plaintext, issue 13). Nothing to convert: the
+    // version 1 blobs stay readable. The bump makes older software refuse the journal
+    // (JOURNAL_SCHEMA_NEWER) instead of failing on every new blob, which its key check would
+    // take for a wrong key.
+    version: 7,
+    sql: `-- card blobs of version 2 from now on`,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

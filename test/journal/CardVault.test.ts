@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,18 @@ describe('CardVault (AES-256-GCM)', () => {
     expect(a.includes(Buffer.from(PAN_A))).toBe(false);
   });
 
+  it('never repeats a nonce, also across refills of its nonce pool', () => {
+    const v = new CardVault(randomBytes(32));
+    const nonces = new Set<string>();
+    for (let i = 0; i < 1000; i++) {
+      const blob = v.seal(`advice:${i}`, card);
+      nonces.add(blob.subarray(1, 13).toString('hex'));
+      if (i % 97 === 0) expect(v.open(`advice:${i}`, blob)).toEqual(card);
+    }
+    expect(nonces.size).toBe(1000);
+    expect(nonces.has('0'.repeat(24))).toBe(false);
+  });
+
   it('rejects tampering anywhere, a wrong key and a swapped record id', () => {
     const blob = vault.seal('txn:1', card);
     for (const at of [1, 12, 13, 28, 29, blob.length - 1]) {
@@ -35,9 +47,50 @@ describe('CardVault (AES-256-GCM)', () => {
     expect(codeOf(() => vault.open('txn:2', blob))).toBe('JOURNAL_RECORD_AUTH');
     expect(codeOf(() => vault.open('advice:1', blob))).toBe('JOURNAL_RECORD_AUTH');
     expect(codeOf(() => vault.open('txn:1', blob.subarray(0, 20)))).toBe('JOURNAL_RECORD_CORRUPT');
-    const v2 = Buffer.from(blob);
-    v2[0] = 2;
-    expect(codeOf(() => vault.open('txn:1', v2))).toBe('JOURNAL_RECORD_CORRUPT');
+    for (const version of [0, 1, 3, 255]) {
+      // 1: the JSON version; its reader refuses the compact plaintext (not JSON) as corrupt
+      const other = Buffer.from(blob);
+      other[0] = version;
+      expect(codeOf(() => vault.open('txn:1', other))).toBe('JOURNAL_RECORD_CORRUPT');
+    }
+  });
+
+  it('writes the compact plaintext (version 2) and round-trips every shape of card', () => {
+    const blob = vault.seal('txn:1', card);
+    expect(blob[0]).toBe(2);
+    // chip data as bytes: the blob is its header, PAN=EXPIRY=SEQ=, and the chip bytes
+    expect(blob.length).toBe(29 + `${PAN_A}=3012=001=`.length + ICC.length / 2);
+    const digits = fc.stringMatching(/^\d+$/);
+    const shape = fc.record(
+      {
+        pan: fc.stringMatching(/^\d{12,19}$/),
+        expiry: fc.stringMatching(/^\d{4}$/),
+        panSeq: fc.stringMatching(/^\d{1,3}$/),
+        iccData: fc.uint8Array({ maxLength: 255 }).map((b) => Buffer.from(b).toString('hex').toUpperCase()),
+      },
+      { requiredKeys: ['pan'] },
+    );
+    fc.assert(
+      fc.property(shape, digits, (c, id) => {
+        expect(vault.open(`advice:${id}`, vault.seal(`advice:${id}`, c))).toEqual(c);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('still opens the JSON blobs (version 1) that journals hold from before', () => {
+    const key = randomBytes(32);
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(Buffer.from('advice:3'));
+    const body = Buffer.concat([cipher.update(JSON.stringify(card)), cipher.final()]);
+    const v1 = Buffer.concat([Buffer.of(1), nonce, cipher.getAuthTag(), body]);
+    const v = new CardVault(key);
+    expect(v.open('advice:3', v1)).toEqual(card);
+    expect(codeOf(() => v.open('advice:4', v1))).toBe('JOURNAL_RECORD_AUTH');
+    const asCompact = Buffer.from(v1);
+    asCompact[0] = 2; // JSON read as the compact plaintext: refused, not misread
+    expect(codeOf(() => v.open('advice:3', asCompact))).toBe('JOURNAL_RECORD_CORRUPT');
   });
 
   it('random mutations give a coded error, never a crash or a wrong value', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CardVault } from '../../src/journal/CardVault.js';
-import { Journal, MIGRATIONS, migrate } from '../../src/journal/index.js';
+import { Journal, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/journal/index.js';
 import { convertPageSize, JOURNAL_PAGE_SIZE } from '../../src/journal/pageSize.js';
 import { scanFilesForCardData } from '../helpers/scanForCardData.js';
 import { journalDb } from './fullDisk.js';
@@ -73,7 +73,7 @@ describe('migration 6 (fewer pages per commit)', () => {
 
     journal = Journal.open({ path, key });
     const db = journalDb(journal);
-    expect(db.pragma('user_version', { simple: true })).toBe(6);
+    expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     expect(names(db, 'table')).not.toContain('batch_cards');
     expect(names(db, 'index')).toContain('txns_reversals');
     expect(names(db, 'index')).not.toContain('txns_open');
