@@ -71,7 +71,13 @@ function salesOf(count: number): ReportTxnInput[] {
     observations.sort((a, b) => a.learntAt - b.learntAt);
     txns.push({ txn, observations });
   }
-  // In time order of the sale, not of txnId: the builder sorts them, as it must for any input.
+  // As the journal gives them: by id, and ids are given as sales are made (the builder checks
+  // the order and sorts only input that is out of it).
+  txns.sort((a, b) => a.txn.authorisedAt - b.txn.authorisedAt);
+  txns.forEach((t, i) => {
+    t.txn.txnId = i + 1;
+    for (const o of t.observations) o.txnId = i + 1;
+  });
   return txns;
 }
 
@@ -103,7 +109,8 @@ async function one(format: ReportFormat, count: number) {
   const t1 = mark();
   const bytes = renderReport(model, format, 'zh');
   const t2 = mark();
-  await new Promise((r) => setImmediate(r));
+  // GC entries are delivered on a later turn of the event loop.
+  await new Promise((r) => setTimeout(r, 50));
   obs.disconnect();
   const span = (a: ReturnType<typeof mark>, b: ReturnType<typeof mark>): Span => {
     const gc = gcs

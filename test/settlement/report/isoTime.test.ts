@@ -21,4 +21,14 @@ describe('isoTime', () => {
     ])
       expect(isoTime(Date.parse(s))).toBe(s);
   });
+
+  it('a fraction of a millisecond is cut as Date cuts it; the same day twice gives the same text', () => {
+    expect(isoTime(1.7)).toBe(new Date(1.7).toISOString());
+    expect(isoTime(-0.5)).toBe(new Date(-0.5).toISOString());
+    const noon = Date.parse('2026-03-31T12:00:00.000Z');
+    expect([isoTime(noon), isoTime(noon + 1)]).toEqual([
+      '2026-03-31T12:00:00.000Z',
+      '2026-03-31T12:00:00.001Z',
+    ]);
+  });
 });
