@@ -36,9 +36,11 @@ function civil(day: number): string {
   return `${String(y).padStart(4, '0')}-${TWO[m]}-${TWO[d]}`;
 }
 
+const FIRST = -62_167_219_200_000;
+const LAST = 253_402_300_799_999;
+
 export function isoTime(ms: number): string {
-  if (!Number.isInteger(ms) || ms < -62_167_219_200_000 || ms > 253_402_300_799_999)
-    return new Date(ms).toISOString();
+  if (!Number.isInteger(ms) || ms < FIRST || ms > LAST) return new Date(ms).toISOString();
   const day = Math.floor(ms / DAY_MS);
   let rest = ms - day * DAY_MS;
   const h = Math.floor(rest / 3_600_000);
@@ -47,4 +49,38 @@ export function isoTime(ms: number): string {
   rest -= mi * 60_000;
   const s = Math.floor(rest / 1000);
   return `${dayPrefix(day)}${TWO[h]}:${TWO[mi]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
+}
+
+/** The two ASCII digits of 0..99 at b[p]. */
+function put2(b: Uint8Array, p: number, n: number): void {
+  b[p] = 48 + Math.floor(n / 10);
+  b[p + 1] = 48 + (n % 10);
+}
+
+/**
+ * Writes isoTime(ms)'s 24 ASCII bytes at b[pos] (the JSON report writes its rows as bytes, with
+ * no string per time); false, and nothing written, when isoTime would not give 24 characters.
+ */
+export function writeIsoTime(b: Uint8Array, pos: number, ms: number): boolean {
+  if (!Number.isInteger(ms) || ms < FIRST || ms > LAST) return false;
+  const day = Math.floor(ms / DAY_MS);
+  const prefix = dayPrefix(day);
+  for (let i = 0; i < 11; i++) b[pos + i] = prefix.charCodeAt(i);
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const s = Math.floor(rest / 1000);
+  const msr = rest - s * 1000;
+  put2(b, pos + 11, h);
+  b[pos + 13] = 58; // :
+  put2(b, pos + 14, mi);
+  b[pos + 16] = 58;
+  put2(b, pos + 17, s);
+  b[pos + 19] = 46; // .
+  b[pos + 20] = 48 + Math.floor(msr / 100);
+  put2(b, pos + 21, msr % 100);
+  b[pos + 23] = 90; // Z
+  return true;
 }
