@@ -188,17 +188,7 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
   const sel = input.selection ?? {};
   checkSelection(sel);
   const zone = new HostZone(input.contract.timeZone ?? 'Asia/Shanghai');
-  // 100,000 sales fall on a few dozen host days: one date string per day.
-  const dates = new Map<number, CivilDate>();
-  const dateOf = (ms: number) => {
-    const day = zone.dayOf(ms);
-    let d = dates.get(day);
-    if (d === undefined) {
-      d = civilDate(day);
-      dates.set(day, d);
-    }
-    return d;
-  };
+  const dateOf = (ms: number) => civilDate(zone.dayOf(ms));
   const chosen = oldestFirst(
     input.txns.filter((t) => {
       if (sel.batch !== undefined && t.txn.batch !== sel.batch) return false;
