@@ -67,7 +67,10 @@ class JsonBytes {
   str(s: string): void {
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return this.text(JSON.stringify(s));
+      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+        this.text(JSON.stringify(s));
+        return;
+      }
     }
     this.room(s.length + 2);
     const b = this.buf;
@@ -79,8 +82,14 @@ class JsonBytes {
   }
   /** A JSON number as JSON.stringify writes it (null when not finite). */
   num(n: number | null): void {
-    if (n === null || !Number.isFinite(n)) return this.raw('null');
-    if (!Number.isSafeInteger(n) || n < 0) return this.raw(String(n));
+    if (n === null || !Number.isFinite(n)) {
+      this.raw('null');
+      return;
+    }
+    if (!Number.isSafeInteger(n) || n < 0) {
+      this.raw(String(n));
+      return;
+    }
     this.room(16);
     const b = this.buf;
     let digits = 1;

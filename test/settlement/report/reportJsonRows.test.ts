@@ -22,14 +22,15 @@ function plainJson(r: SettlementReport): string {
 
 const week = buildSettlementReport(weekInput());
 const w = weekSales();
-/** Text from the journal that JSON must escape: quote, backslash, control and non-ASCII characters. */
+/** What JSON must escape (quote, backslash, control and non-ASCII characters) and odd numbers. */
 const odd = buildSettlementReport(
   reportInput([
     {
       ...w.onTime,
       txn: { ...w.onTime.txn, rrn: 'a"b\\c', batch: '批次\n1', maskedPan: '621234******12\u00e9' },
     },
-    { ...w.estimated, txn: { ...w.estimated.txn, maskedPan: null } },
+    { ...w.estimated, txn: { ...w.estimated.txn, maskedPan: null, amountMinor: -150 } },
+    { ...w.held, txn: { ...w.held.txn, amountMinor: 12.5, txnId: 2 ** 53 + 2 } },
   ]),
 );
 /** A sale the calendar cannot date: its expected-arrival stage has no time. */
