@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { decodeReportStream } from '../../src/settlement/report/renderProtobuf.js';
-import type { SettlementReport } from '../../src/settlement/report/reportModel.js';
+import type { SettlementReportJson } from '../../src/settlement/report/reportModel.js';
 import { PAN_A, purchaseFields, tempJournal } from '../journal/journalFixture.js';
 import { fakeIo } from './fakeIo.js';
 
@@ -82,7 +82,7 @@ describe('posterm report settlement', () => {
     const asOf = new Date(Date.now() + 5 * 86_400_000).toISOString();
     const json = await run(['--profile', profile, '--format', 'json', '--as-of', asOf]);
     expect(json.code).toBe(0);
-    const r = JSON.parse(json.out) as SettlementReport;
+    const r = JSON.parse(json.out) as SettlementReportJson;
     expect(r.transactions.map((t) => [t.rrn, t.status, t.amountMinor])).toEqual([
       ['000000000001', 'arrived', 12_34],
       ['000000000002', 'held', 600_00],
@@ -117,7 +117,7 @@ describe('posterm report settlement', () => {
     }
 
     const batch = await run(['--profile', profile, '--format', 'json', '--batch', '999999', '--as-of', asOf]);
-    expect((JSON.parse(batch.out) as SettlementReport).summary.count).toBe(0);
+    expect((JSON.parse(batch.out) as SettlementReportJson).summary.count).toBe(0);
   });
 
   it('wrong usage is CLI_USAGE (exit 2); a bad date is SETTLE_REPORT_SELECTION (exit 1)', async () => {
@@ -153,6 +153,6 @@ describe('posterm report settlement', () => {
     const r = await run(['--profile', profile, '--format', 'json']);
     expect(r.code).toBe(0);
     expect(r.err).toContain('no journal yet');
-    expect((JSON.parse(r.out) as SettlementReport).summary.count).toBe(0);
+    expect((JSON.parse(r.out) as SettlementReportJson).summary.count).toBe(0);
   });
 });

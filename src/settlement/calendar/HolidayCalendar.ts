@@ -94,9 +94,18 @@ export function dayNumber(date: CivilDate): number {
   return ms / DAY_MS;
 }
 
+/** Dates already written, while there are few (timelines name the same days again and again). */
+let civilDates = new Map<number, CivilDate>();
+
 /** Civil date 'YYYY-MM-DD' of a day number. */
 export function civilDate(day: number): CivilDate {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  let d = civilDates.get(day);
+  if (d === undefined) {
+    d = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (civilDates.size >= 4096) civilDates = new Map();
+    civilDates.set(day, d);
+  }
+  return d;
 }
 
 /** 0 Sunday .. 6 Saturday. */

@@ -17,6 +17,7 @@ import {
 } from '../timeline/buildTimeline.js';
 import { DELAY_CAUSES, type DelayCause } from '../timeline/delayCauses.js';
 import { HostZone } from '../timeline/HostZone.js';
+import { firstInOrder } from './firstInOrder.js';
 import { isoTime } from './isoTime.js';
 import {
   type ActionItem,
@@ -26,8 +27,8 @@ import {
   type ModeTiming,
   REPORT_SCHEMA_ID,
   REPORT_STATUSES,
-  type ReportRow,
   type ReportStatus,
+  type ReportTxn,
   type SettlementReport,
   statusOfStage,
   type TimeBin,
@@ -96,7 +97,7 @@ function checkSelection(s: ReportSelection): void {
 }
 
 /** Nearest-rank percentile of an ascending list. */
-function percentile(sorted: readonly number[], p: number): number {
+function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
@@ -106,33 +107,30 @@ function mainCauseOf(tl: SettlementTimeline): DelayCause | undefined {
   return best?.cause;
 }
 
-function rowOf(t: ReportTxnInput, tl: SettlementTimeline): ReportRow {
+/** The model's row: numbers and the timeline's own stages and segments (no copy, no text). */
+function rowOf(t: ReportTxnInput, tl: SettlementTimeline): ReportTxn {
   const a = tl.arrival;
-  const row: ReportRow = {
+  // One shape for every row (absent fields undefined): 100,000 rows stay one hidden class.
+  return {
     txnId: t.txn.txnId,
     rrn: t.txn.rrn,
     batch: t.txn.batch,
-    authorisedAt: iso(t.txn.authorisedAt),
+    authorisedAt: t.txn.authorisedAt,
     maskedPan: safePan(t.txn.maskedPan),
     amountMinor: t.txn.amountMinor,
     approval: t.txn.approvalMode,
     mode: tl.mode,
     status: statusOfStage(a.kind),
     stage: a.kind,
-    ideal: iso(tl.ideal),
+    hostStatus: t.observations.at(-1)?.status as ReportTxn['hostStatus'],
+    ideal: tl.ideal,
+    expectedArrival: a.kind === 'expected' ? a.at : a.kind === 'overdue' ? a.expected : undefined,
+    arrivedAt: a.kind === 'arrived' ? a.at : undefined,
     delayMs: tl.delayMs,
-    stages: [],
-    segments: tl.segments.map((g) => ({ cause: g.cause, from: iso(g.from), to: iso(g.to) })),
+    mainCause: mainCauseOf(tl),
+    stages: tl.stages,
+    segments: tl.segments,
   };
-  const latest = t.observations.at(-1);
-  if (latest) row.hostStatus = latest.status as ReportRow['hostStatus'];
-  if (a.kind === 'arrived') row.arrivedAt = iso(a.at);
-  else if (a.kind === 'expected') row.expectedArrival = iso(a.at);
-  else if (a.kind === 'overdue') row.expectedArrival = iso(a.expected);
-  const main = mainCauseOf(tl);
-  if (main) row.mainCause = main;
-  for (const s of tl.stages) if (s.at !== undefined) row.stages.push({ stage: s.stage, at: iso(s.at) });
-  return row;
 }
 
 const FALLBACK_CAUSE: Record<ActionItem['status'], DelayCause> = {
@@ -141,12 +139,18 @@ const FALLBACK_CAUSE: Record<ActionItem['status'], DelayCause> = {
   unknown: 'unexplained',
 };
 
-function actionOf(t: ReportTxnInput, tl: SettlementTimeline, row: ReportRow): ActionItem | undefined {
+function actionOf(t: ReportTxnInput, row: ReportTxn): ActionItem | undefined {
   const status = row.status;
   if (status !== 'held' && status !== 'failed' && status !== 'unknown') return undefined;
   // What the host said last (its latest segment), else the status's own: a hold is acted on by
   // its reason even when an unsettled batch took the delay so far.
-  const cause = [...tl.segments].reverse().find((g) => g.basis === 'host')?.cause ?? FALLBACK_CAUSE[status];
+  let cause = FALLBACK_CAUSE[status];
+  for (let i = row.segments.length - 1; i >= 0; i--) {
+    if (row.segments[i].basis === 'host') {
+      cause = row.segments[i].cause;
+      break;
+    }
+  }
   const code = status === 'held' ? 'H' : status === 'failed' ? 'F' : 'X';
   const first = t.observations.find((o) => o.status === code);
   const info = DELAY_CAUSES[cause];
@@ -154,7 +158,7 @@ function actionOf(t: ReportTxnInput, tl: SettlementTimeline, row: ReportRow): Ac
     rrn: row.rrn,
     maskedPan: row.maskedPan,
     amountMinor: row.amountMinor,
-    authorisedAt: row.authorisedAt,
+    authorisedAt: iso(row.authorisedAt),
     status,
     ...(first ? { since: iso(first.learntAt) } : {}),
     delayMs: row.delayMs,
@@ -164,22 +168,37 @@ function actionOf(t: ReportTxnInput, tl: SettlementTimeline, row: ReportRow): Ac
   };
 }
 
+/** Longest delay first, then the lower txnId: the order of `largestDelays`. */
+function longerFirst(x: ReportTxn, y: ReportTxn): number {
+  return (y.delayMs ?? 0) - (x.delayMs ?? 0) || x.txnId - y.txnId;
+}
+
+const byAuthorisedAt = (x: ReportTxnInput, y: ReportTxnInput) =>
+  x.txn.authorisedAt - y.txn.authorisedAt || x.txn.txnId - y.txn.txnId;
+
+/** The journal reads them in order already; sort only when they are not. */
+function oldestFirst(txns: ReportTxnInput[]): ReportTxnInput[] {
+  for (let i = 1; i < txns.length; i++)
+    if (byAuthorisedAt(txns[i - 1], txns[i]) > 0) return txns.sort(byAuthorisedAt);
+  return txns;
+}
+
 /** Builds the report of the selected transactions as known at input.asOf. */
 export function buildSettlementReport(input: ReportInput): SettlementReport {
   const sel = input.selection ?? {};
   checkSelection(sel);
   const zone = new HostZone(input.contract.timeZone ?? 'Asia/Shanghai');
   const dateOf = (ms: number) => civilDate(zone.dayOf(ms));
-  const chosen = input.txns
-    .filter((t) => {
+  const chosen = oldestFirst(
+    input.txns.filter((t) => {
       if (sel.batch !== undefined && t.txn.batch !== sel.batch) return false;
       if (sel.from === undefined && sel.to === undefined) return true;
       const d = dateOf(t.txn.authorisedAt);
       return (sel.from === undefined || d >= sel.from) && (sel.to === undefined || d <= sel.to);
-    })
-    .sort((x, y) => x.txn.authorisedAt - y.txn.authorisedAt || x.txn.txnId - y.txn.txnId);
+    }),
+  );
 
-  const rows: ReportRow[] = [];
+  const rows: ReportTxn[] = [];
   const needsAction: ActionItem[] = [];
   const byStatus = new Map<ReportStatus, { count: number; amountMinor: number }>(
     REPORT_STATUSES.map((s) => [s, { count: 0, amountMinor: 0 }]),
@@ -216,8 +235,11 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
     const a = tl.arrival;
     if (a.kind === 'arrived') {
       const ms = Math.max(0, a.at - t.txn.authorisedAt);
-      const list = toFunds.get(tl.mode) ?? [];
-      toFunds.set(tl.mode, list);
+      let list = toFunds.get(tl.mode);
+      if (!list) {
+        list = [];
+        toFunds.set(tl.mode, list);
+      }
       list.push(ms);
       let b = bins.length - 1;
       while (b > 0 && ms < bins[b].fromMs) b--;
@@ -225,8 +247,11 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
       bins[b].amountMinor += row.amountMinor;
     } else if (a.kind === 'expected') {
       const date = dateOf(a.at);
-      const day = forecast.get(date) ?? { date, count: 0, amountMinor: 0, estimatedCount: 0 };
-      forecast.set(date, day);
+      let day = forecast.get(date);
+      if (!day) {
+        day = { date, count: 0, amountMinor: 0, estimatedCount: 0 };
+        forecast.set(date, day);
+      }
       day.count++;
       day.amountMinor += row.amountMinor;
       if (a.source === 'estimated') day.estimatedCount++;
@@ -237,41 +262,44 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
       undated.count++;
       undated.amountMinor += row.amountMinor;
     }
-    const seen = new Set<DelayCause>();
-    for (const g of tl.segments) {
-      const c = causes.get(g.cause) ?? { count: 0, amountMinor: 0, ms: 0 };
-      causes.set(g.cause, c);
+    const segs = tl.segments;
+    for (let i = 0; i < segs.length; i++) {
+      const g = segs[i];
+      let c = causes.get(g.cause);
+      if (!c) {
+        c = { count: 0, amountMinor: 0, ms: 0 };
+        causes.set(g.cause, c);
+      }
       c.ms += g.ms;
-      if (!seen.has(g.cause)) {
-        seen.add(g.cause);
+      // A sale counts once per cause (a cause may own several segments).
+      let first = true;
+      for (let j = 0; j < i && first; j++) if (segs[j].cause === g.cause) first = false;
+      if (first) {
         c.count++;
         c.amountMinor += row.amountMinor;
       }
     }
-    const action = actionOf(t, tl, row);
+    const action = actionOf(t, row);
     if (action) needsAction.push(action);
   }
 
   const timeToFunds: ModeTiming[] = (['D0', 'T1', 'D1'] as const)
     .filter((m) => toFunds.has(m))
     .map((mode) => {
-      const list = toFunds.get(mode)!.sort((x, y) => x - y);
+      const list = Float64Array.from(toFunds.get(mode)!).sort();
       return { mode, count: list.length, medianMs: percentile(list, 50), p90Ms: percentile(list, 90) };
     });
   const delayByCause: CauseTotal[] = [...causes]
     .map(([cause, c]) => ({ cause, ...c, text: DELAY_CAUSES[cause].text }))
     .sort((x, y) => y.ms - x.ms || x.cause.localeCompare(y.cause));
-  const largestDelays: LargestDelay[] = rows
-    .filter((r) => r.delayMs !== null && r.delayMs > 0)
-    .sort((x, y) => (y.delayMs ?? 0) - (x.delayMs ?? 0) || x.txnId - y.txnId)
-    .slice(0, LARGEST)
-    .map((r) => ({
-      rrn: r.rrn,
-      amountMinor: r.amountMinor,
-      delayMs: r.delayMs!,
-      status: r.status,
-      ...(r.mainCause ? { mainCause: r.mainCause } : {}),
-    }));
+  const delayed = rows.filter((r) => r.delayMs !== null && r.delayMs > 0);
+  const largestDelays: LargestDelay[] = firstInOrder(delayed, LARGEST, longerFirst).map((r) => ({
+    rrn: r.rrn,
+    amountMinor: r.amountMinor,
+    delayMs: r.delayMs!,
+    status: r.status,
+    ...(r.mainCause ? { mainCause: r.mainCause } : {}),
+  }));
   const order: Record<ActionItem['status'], number> = { failed: 0, held: 1, unknown: 2 };
   needsAction.sort((x, y) => order[x.status] - order[y.status] || y.amountMinor - x.amountMinor);
   const asOfDate = dateOf(input.asOf);

@@ -5,7 +5,8 @@
  * is escaped; each drawn datum is a `rect` of class `bar` (the browser test counts them).
  */
 import type { DelayCause } from '../timeline/delayCauses.js';
-import type { ReportRow, SettlementReport } from './reportModel.js';
+import { firstInOrder } from './firstInOrder.js';
+import type { ReportTxn, SettlementReport } from './reportModel.js';
 import { CAUSE_LABEL, hours, money, type ReportLang, shortDuration, TEXT } from './reportText.js';
 
 export const CAUSE_COLOUR: Record<DelayCause | 'normal', string> = {
@@ -147,22 +148,23 @@ export function forecastChart(r: SettlementReport, lang: ReportLang): string {
 }
 
 /** Sales for the Gantt chart: needing action first, then the largest delays, then the rest. */
-export function ganttRows(r: SettlementReport, max: number): ReportRow[] {
-  const rank = (x: ReportRow) =>
+export function ganttRows(r: SettlementReport, max: number): ReportTxn[] {
+  const rank = (x: ReportTxn) =>
     x.status === 'held' || x.status === 'failed' || x.status === 'unknown' ? 0 : 1;
-  return [...r.transactions]
-    .sort((a, b) => rank(a) - rank(b) || (b.delayMs ?? 0) - (a.delayMs ?? 0) || a.txnId - b.txnId)
-    .slice(0, max);
+  return firstInOrder(
+    r.transactions,
+    max,
+    (a, b) => rank(a) - rank(b) || (b.delayMs ?? 0) - (a.delayMs ?? 0) || a.txnId - b.txnId,
+  );
 }
 
-export function ganttChart(r: SettlementReport, rows: readonly ReportRow[], lang: ReportLang): string {
+export function ganttChart(r: SettlementReport, rows: readonly ReportTxn[], lang: ReportLang): string {
   const t = TEXT[lang];
   if (rows.length === 0) return noData(t.gantt, lang);
   const asOf = Date.parse(r.header.asOf);
-  const endOf = (x: ReportRow) => Date.parse(x.arrivedAt ?? x.expectedArrival ?? r.header.asOf);
+  const endOf = (x: ReportTxn) => x.arrivedAt ?? x.expectedArrival ?? asOf;
   const spans = rows.map(
-    (x) =>
-      Math.max(endOf(x), asOf > endOf(x) && x.status !== 'arrived' ? asOf : 0) - Date.parse(x.authorisedAt),
+    (x) => Math.max(endOf(x), asOf > endOf(x) && x.status !== 'arrived' ? asOf : 0) - x.authorisedAt,
   );
   const maxSpan = Math.max(...spans, 3_600_000);
   const span = W - LEFT - RIGHT;
@@ -179,18 +181,19 @@ export function ganttChart(r: SettlementReport, rows: readonly ReportRow[], lang
   const body = rows
     .map((x, k) => {
       const y = top + k * rowH;
-      const t0 = Date.parse(x.authorisedAt);
-      const end = Date.parse(x.authorisedAt) + spans[k];
-      const ideal = Math.min(Date.parse(x.ideal), end);
+      const t0 = x.authorisedAt;
+      const end = x.authorisedAt + spans[k];
+      const ideal = Math.min(x.ideal, end);
       let s = `<text x="${LEFT - 8}" y="${y + 14}" text-anchor="end">${esc(`${x.rrn.slice(-6)} ¥${money(x.amountMinor)}`)}</text>`;
       s += `<rect class="bar" x="${sx(0).toFixed(1)}" y="${y + 4}" width="${Math.max(1, sx(ideal - t0) - sx(0)).toFixed(1)}" height="${rowH - 8}" fill="${CAUSE_COLOUR.normal}"><title>${esc(t.normal)}</title></rect>`;
       for (const g of x.segments) {
-        const a = sx(Date.parse(g.from) - t0);
-        const b = sx(Date.parse(g.to) - t0);
-        s += `<rect class="bar" x="${a.toFixed(1)}" y="${y + 4}" width="${Math.max(1, b - a).toFixed(1)}" height="${rowH - 8}" fill="${CAUSE_COLOUR[g.cause]}"><title>${esc(`${CAUSE_LABEL[g.cause][lang]}: ${shortDuration(Date.parse(g.to) - Date.parse(g.from), lang)}`)}</title></rect>`;
+        const a = sx(g.from - t0);
+        const b = sx(g.to - t0);
+        s += `<rect class="bar" x="${a.toFixed(1)}" y="${y + 4}" width="${Math.max(1, b - a).toFixed(1)}" height="${rowH - 8}" fill="${CAUSE_COLOUR[g.cause]}"><title>${esc(`${CAUSE_LABEL[g.cause][lang]}: ${shortDuration(g.to - g.from, lang)}`)}</title></rect>`;
       }
       for (const st of x.stages) {
-        const sxv = sx(Date.parse(st.at) - t0).toFixed(1);
+        if (st.at === undefined) continue;
+        const sxv = sx(st.at - t0).toFixed(1);
         s += `<line x1="${sxv}" y1="${y + 2}" x2="${sxv}" y2="${y + rowH - 2}" class="tick"><title>${esc(st.stage)}</title></line>`;
       }
       return s;

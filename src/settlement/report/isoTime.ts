@@ -1,17 +1,27 @@
 /**
- * ISO 8601 UTC text of an instant, as Date#toISOString writes it for years 0000 to 9999, about
- * three times faster (a report writes ten per transaction). Civil date from the day number by
- * Howard Hinnant's algorithm.
+ * ISO 8601 UTC text of an instant, as Date#toISOString writes it for years 0000 to 9999,
+ * several times faster (a report writes ten per transaction): the date part is made once per day,
+ * the rest from tables. Civil date from the day number by Howard Hinnant's algorithm.
  */
 const DAY_MS = 86_400_000;
 
-const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+const TWO = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
+const THREE = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
-export function isoTime(ms: number): string {
-  if (!Number.isFinite(ms) || ms < -62_167_219_200_000 || ms > 253_402_300_799_999)
-    return new Date(ms).toISOString();
-  const day = Math.floor(ms / DAY_MS);
-  let rest = ms - day * DAY_MS;
+/** 'YYYY-MM-DDT' of each day met, kept while there are few (a report's sales fall on few days). */
+let days = new Map<number, string>();
+
+function dayPrefix(day: number): string {
+  let p = days.get(day);
+  if (p === undefined) {
+    if (days.size >= 4096) days = new Map();
+    p = `${civil(day)}T`;
+    days.set(day, p);
+  }
+  return p;
+}
+
+function civil(day: number): string {
   const z = day + 719_468;
   const era = Math.floor(z / 146_097);
   const doe = z - era * 146_097;
@@ -23,11 +33,54 @@ export function isoTime(ms: number): string {
   const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${String(y).padStart(4, '0')}-${TWO[m]}-${TWO[d]}`;
+}
+
+const FIRST = -62_167_219_200_000;
+const LAST = 253_402_300_799_999;
+
+export function isoTime(ms: number): string {
+  if (!Number.isInteger(ms) || ms < FIRST || ms > LAST) return new Date(ms).toISOString();
+  const day = Math.floor(ms / DAY_MS);
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const mi = Math.floor(rest / 60_000);
+  rest -= mi * 60_000;
+  const s = Math.floor(rest / 1000);
+  return `${dayPrefix(day)}${TWO[h]}:${TWO[mi]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
+}
+
+/** The two ASCII digits of 0..99 at b[p]. */
+function put2(b: Uint8Array, p: number, n: number): void {
+  b[p] = 48 + Math.floor(n / 10);
+  b[p + 1] = 48 + (n % 10);
+}
+
+/**
+ * Writes isoTime(ms)'s 24 ASCII bytes at b[pos] (the JSON report writes its rows as bytes, with
+ * no string per time); false, and nothing written, when isoTime would not give 24 characters.
+ */
+export function writeIsoTime(b: Uint8Array, pos: number, ms: number): boolean {
+  if (!Number.isInteger(ms) || ms < FIRST || ms > LAST) return false;
+  const day = Math.floor(ms / DAY_MS);
+  const prefix = dayPrefix(day);
+  for (let i = 0; i < 11; i++) b[pos + i] = prefix.charCodeAt(i);
+  let rest = ms - day * DAY_MS;
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const mi = Math.floor(rest / 60_000);
   rest -= mi * 60_000;
   const s = Math.floor(rest / 1000);
   const msr = rest - s * 1000;
-  return `${String(y).padStart(4, '0')}-${two(m)}-${two(d)}T${two(h)}:${two(mi)}:${two(s)}.${msr < 10 ? `00${msr}` : msr < 100 ? `0${msr}` : msr}Z`;
+  put2(b, pos + 11, h);
+  b[pos + 13] = 58; // :
+  put2(b, pos + 14, mi);
+  b[pos + 16] = 58;
+  put2(b, pos + 17, s);
+  b[pos + 19] = 46; // .
+  b[pos + 20] = 48 + Math.floor(msr / 100);
+  put2(b, pos + 21, msr % 100);
+  b[pos + 23] = 90; // Z
+  return true;
 }

@@ -60,7 +60,7 @@ d.getElementById('prev').onclick=function(){if(p>0){p--;show();}};d.getElementBy
 export function renderHtml(report: SettlementReport, lang: ReportLang): string {
   const t = TEXT[lang];
   const zone = new HostZone(report.header.timeZone);
-  const at = (iso: string | undefined) => hostMinute(zone, iso);
+  const at = (time: number | string | undefined) => hostMinute(zone, time);
   const h = report.header;
   const s = report.summary;
   const out: string[] = [];

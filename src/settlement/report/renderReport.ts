@@ -1,7 +1,7 @@
 /** One report model in the format asked for (the CLI's --format, the control API's format). */
 
 import { renderHtml } from './renderHtml.js';
-import { renderJson } from './renderJson.js';
+import { renderJsonBytes } from './renderJson.js';
 import { renderProtobuf } from './renderProtobuf.js';
 import { renderTable } from './renderTable.js';
 import type { ReportFormat } from './reportFormat.js';
@@ -14,7 +14,7 @@ export function renderReport(model: SettlementReport, format: ReportFormat, lang
     case 'table':
       return Buffer.from(renderTable(model, lang));
     case 'json':
-      return Buffer.from(renderJson(model));
+      return renderJsonBytes(model);
     case 'protobuf':
       return renderProtobuf(model);
     case 'html':

@@ -9,6 +9,7 @@ import { HostZone } from '../timeline/HostZone.js';
 import type { SettlementReport } from './reportModel.js';
 import {
   CAUSE_LABEL,
+  hostMinute,
   hours,
   money,
   percent,
@@ -28,9 +29,8 @@ const CAUSE_WIDTH = TABLE_WIDTH - COLS.reduce((a, b) => a + b + 1, 0);
 export function renderTable(report: SettlementReport, lang: ReportLang): string {
   const t = TEXT[lang];
   const zone = new HostZone(report.header.timeZone);
-  const at = (iso: string | undefined) =>
-    iso === undefined ? '-' : zone.format(Date.parse(iso)).slice(0, 16);
-  const short = (iso: string | undefined) => (iso === undefined ? '-' : at(iso).slice(5));
+  const at = (time: number | string | undefined) => hostMinute(zone, time);
+  const short = (time: number | string | undefined) => (time === undefined ? '-' : at(time).slice(5));
   const out: string[] = [];
   const line = (s: string) => out.push(truncateToWidth(s, TABLE_WIDTH));
   const wrapped = (s: string, indent: string) => {

@@ -194,9 +194,9 @@ export function percent(share: number | null): string {
   return share === null ? '-' : `${(share * 100).toFixed(1)}%`;
 }
 
-/** 'YYYY-MM-DD hh:mm' host time of an ISO instant ('-' when absent). */
-export function hostMinute(zone: HostZone, iso: string | undefined): string {
-  if (iso === undefined) return '-';
-  const t = isoTime(zone.local(Date.parse(iso)));
+/** 'YYYY-MM-DD hh:mm' host time of an instant, ms or ISO text ('-' when absent). */
+export function hostMinute(zone: HostZone, at: number | string | undefined): string {
+  if (at === undefined) return '-';
+  const t = isoTime(zone.local(typeof at === 'number' ? at : Date.parse(at)));
   return `${t.slice(0, 10)} ${t.slice(11, 16)}`;
 }

@@ -10,6 +10,17 @@ import { isKnownTimeZone, zoneOffsetMs } from '../../timeZone.js';
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
+/** The number the ASCII digits s[from..to) write, NaN if any is not a digit (cheaper than slices). */
+function digits(s: string, from: number, to: number): number {
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return Number.NaN;
+    n = n * 10 + d;
+  }
+  return n;
+}
+
 export class HostZone {
   private readonly cache = new Map<number, number>();
 
@@ -55,14 +66,28 @@ export class HostZone {
 
   /** The instant of a host time 'YYYYMMDDhhmmss'. */
   parseHostTime(s: string): number {
-    const wall = Date.UTC(
-      Number(s.slice(0, 4)),
-      Number(s.slice(4, 6)) - 1,
-      Number(s.slice(6, 8)),
-      Number(s.slice(8, 10)),
-      Number(s.slice(10, 12)),
-      Number(s.slice(12, 14)),
-    );
+    let wall = Number.NaN;
+    if (s.length === 14) {
+      wall = Date.UTC(
+        digits(s, 0, 4),
+        digits(s, 4, 6) - 1,
+        digits(s, 6, 8),
+        digits(s, 8, 10),
+        digits(s, 10, 12),
+        digits(s, 12, 14),
+      );
+    }
+    if (Number.isNaN(wall)) {
+      // Not 14 ASCII digits: as Number() reads each part.
+      wall = Date.UTC(
+        Number(s.slice(0, 4)),
+        Number(s.slice(4, 6)) - 1,
+        Number(s.slice(6, 8)),
+        Number(s.slice(8, 10)),
+        Number(s.slice(10, 12)),
+        Number(s.slice(12, 14)),
+      );
+    }
     const day = Math.floor(wall / DAY_MS);
     return this.instant(day, wall - day * DAY_MS);
   }

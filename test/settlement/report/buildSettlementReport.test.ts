@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isPosError } from '../../../src/errors.js';
 import { buildSettlementReport } from '../../../src/settlement/report/buildSettlementReport.js';
+import { isoTime } from '../../../src/settlement/report/isoTime.js';
 import { factsOf } from '../../../src/settlement/settlementReports.js';
 import { buildTimeline } from '../../../src/settlement/timeline/buildTimeline.js';
 import { DelayCause } from '../../../src/settlement/timeline/delayCauses.js';
@@ -46,7 +47,7 @@ describe('buildSettlementReport', () => {
     expect(r.transactions[0]).toMatchObject({
       status: 'arrived',
       delayMs: 0,
-      arrivedAt: '2026-03-03T01:00:00.000Z',
+      arrivedAt: Date.parse('2026-03-03T01:00:00.000Z'),
     });
   });
 
@@ -63,7 +64,7 @@ describe('buildSettlementReport', () => {
       const row = r.transactions.find((x) => x.rrn === t.txn.rrn)!;
       expect(row.delayMs).toBe(tl.delayMs);
       expect(row.stage).toBe(tl.arrival.kind);
-      expect(row.segments.reduce((s, g) => s + Date.parse(g.to) - Date.parse(g.from), 0)).toBe(tl.delayMs);
+      expect(row.segments.reduce((s, g) => s + g.to - g.from, 0)).toBe(tl.delayMs);
     }
     // totals agree: statuses, causes and the forecast cover every sale and every fen
     const sum = (xs: { count: number; amountMinor: number }[]) =>
@@ -146,7 +147,7 @@ describe('buildSettlementReport', () => {
 
   it('selects by host dates (inclusive) or by batch', () => {
     const days = buildSettlementReport(weekInput({ selection: { from: '2026-03-09', to: '2026-03-10' } }));
-    expect(days.transactions.map((t) => t.authorisedAt.slice(0, 10))).toEqual([
+    expect(days.transactions.map((t) => isoTime(t.authorisedAt).slice(0, 10))).toEqual([
       '2026-03-09',
       '2026-03-09',
       '2026-03-09',

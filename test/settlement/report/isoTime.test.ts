@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoTime } from '../../../src/settlement/report/isoTime.js';
+import { isoTime, writeIsoTime } from '../../../src/settlement/report/isoTime.js';
 
 describe('isoTime', () => {
   it('writes what Date#toISOString writes, for any instant of years 0000-9999', () => {
@@ -20,5 +20,30 @@ describe('isoTime', () => {
       '2000-12-31T16:00:00.001Z',
     ])
       expect(isoTime(Date.parse(s))).toBe(s);
+  });
+
+  it('a fraction of a millisecond is cut as Date cuts it; the same day twice gives the same text', () => {
+    expect(isoTime(1.7)).toBe(new Date(1.7).toISOString());
+    expect(isoTime(-0.5)).toBe(new Date(-0.5).toISOString());
+    const noon = Date.parse('2026-03-31T12:00:00.000Z');
+    expect([isoTime(noon), isoTime(noon + 1)]).toEqual([
+      '2026-03-31T12:00:00.000Z',
+      '2026-03-31T12:00:00.001Z',
+    ]);
+  });
+
+  it('writeIsoTime writes the same 24 bytes, or nothing where isoTime would not give 24 characters', () => {
+    const b = Buffer.alloc(30, 0x2e);
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(writeIsoTime(b, 3, ms)).toBe(true);
+        expect(b.subarray(3, 27).toString('latin1')).toBe(isoTime(ms));
+      }),
+      { numRuns: 5_000 },
+    );
+    const before = Buffer.from(b);
+    for (const ms of [-62_167_219_200_001, 253_402_300_800_000, 1.5, Number.NaN])
+      expect(writeIsoTime(b, 3, ms)).toBe(false);
+    expect(b.equals(before)).toBe(true);
   });
 });
