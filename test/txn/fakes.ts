@@ -27,8 +27,14 @@ export class FakeReader implements CardReaderPort {
   next: CardReadResult[] = [];
   card: CardRead = CHIP_CARD;
   reads = 0;
-  async readCard(): Promise<CardReadResult> {
+  /** What the engine asked for, read by read. */
+  asked: Parameters<CardReaderPort['readCard']>[0][] = [];
+  /** Runs while the card is being read (before the read resolves). */
+  onRead?: () => void;
+  async readCard(req: Parameters<CardReaderPort['readCard']>[0]): Promise<CardReadResult> {
     this.reads++;
+    this.asked.push(req);
+    this.onRead?.();
     return this.next.shift() ?? { outcome: 'card', card: this.card, cardMs: 5 };
   }
 }
