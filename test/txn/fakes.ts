@@ -12,7 +12,7 @@ import { loadProfile, type TerminalProfile } from '../../src/profile/loadProfile
 import { Forwarder } from '../../src/txn/Forwarder.js';
 import { Lane } from '../../src/txn/Lane.js';
 import type { CardRead, CardReaderPort, CardReadResult, HostAnswer, HostPort } from '../../src/txn/ports.js';
-import { TxnEngine } from '../../src/txn/TxnEngine.js';
+import { TxnEngine, type TxnEngineDeps } from '../../src/txn/TxnEngine.js';
 
 export const CHIP_CARD: CardRead = {
   pan: '6212345678901232',
@@ -117,7 +117,7 @@ export interface LogLine {
 
 export function engineRig(
   overrides: Partial<TerminalProfile['offline']> = {},
-  opts: { log?: MemoryLogger } = {},
+  opts: { log?: MemoryLogger; batchGate?: TxnEngineDeps['batchGate'] } = {},
 ): EngineRig {
   const dir = mkdtempSync(join(tmpdir(), 'posterm-txn-'));
   const profile = loadProfile('emulator');
@@ -146,6 +146,7 @@ export function engineRig(
     clock,
     log,
     freeBytes: () => disk.freeBytes,
+    batchGate: opts.batchGate,
   });
   return { engine, journal, host, reader, forwarder, lane, clock, profile, disk, logs };
 }
