@@ -23,13 +23,23 @@ function fullAfterWritten() {
 describe('journal full between sending a request and saving its answer', () => {
   it('approved sale: failed to the till, reversal held in memory and sent first once the disk is back', async () => {
     const disk = fullAfterWritten();
+    // the card in hand at 1000 ms, the answer 250 ms after the write
+    rig.reader.onRead = () => rig.clock.advance(1000);
+    const fill = rig.host.afterWritten!;
+    rig.host.afterWritten = (m) => {
+      fill(m);
+      rig.clock.advance(250);
+    };
     const sale = await rig.engine.sale({ amountMinor: 1234 });
     expect(sale).toMatchObject({
       outcome: 'failed',
       reason: { code: 'JOURNAL_DISK_FULL' },
       reversalPending: { reason: '06' },
     });
-    expect(sale.textEn).toContain('will be reversed');
+    expect(sale.textEn).toBe(
+      'storage is full: the host approved but the journal cannot record it; it will be reversed',
+    );
+    expect(sale.timings).toEqual({ cardMs: 5, hostMs: 1, totalMs: 250 });
     expect(sale.textZh).toContain('存储空间不足');
     // the journal could not move the row; the terminal owes the host a reversal all the same
     expect(rig.journal.get(sale.id)!.state).toBe('sent');
@@ -176,6 +186,7 @@ describe('journal full before the request leaves', () => {
     rig = engineRig();
     rig.forwarder.stop();
     const disk = fullDisk(rig.journal);
+    rig.reader.onRead = () => rig.clock.advance(1000); // the card in hand at 1000 ms
     // the host step runs before the journal's "sent" mark: fill the disk there
     rig.host.script.push((msg) => {
       disk.fill();
