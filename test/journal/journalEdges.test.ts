@@ -168,6 +168,14 @@ describe('a damaged counters table', () => {
       message: 'stan counter is missing',
     });
     db.prepare(`INSERT INTO counters (name, value) VALUES ('stan', 7)`).run();
+    // a row took the last STAN: the counter is not read, only written, and its write misses
+    expect(answered('00', '000000000009').stan).toBe('000008');
+    db.prepare(`DELETE FROM counters WHERE name = 'stan'`).run();
+    expect(coded(errorOf(() => j.nextStan()))).toMatchObject({
+      code: 'JOURNAL_DB_CORRUPT',
+      message: 'STAN counter is missing',
+    });
+    db.prepare(`INSERT INTO counters (name, value) VALUES ('stan', 7)`).run();
     db.prepare(`UPDATE counters SET name = 'stan_at_old' WHERE name = 'stan_at'`).run();
     expect(coded(errorOf(() => j.nextStan()))).toMatchObject({ code: 'JOURNAL_DB_CORRUPT' });
   });
