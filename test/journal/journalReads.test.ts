@@ -4,6 +4,8 @@
  * check and the quick check.
  */
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, writeSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/journal/Journal.js';
 import { codeOf, PAN_A, purchaseFields, tempJournal } from './journalFixture.js';
@@ -159,9 +161,24 @@ describe('checks for diagnostics', () => {
     fx.reopen();
   });
 
-  it('quickCheck: ok on a sound journal', () => {
+  it('quickCheck: ok on a sound journal; a damaged index page is not ok, with what SQLite found', () => {
     fx = tempJournal();
-    sent();
+    for (let i = 0; i < 30; i++) sent();
     expect(fx.journal.quickCheck()).toEqual({ ok: true, messages: ['ok'] });
+    fx.journal.close();
+    const raw = new Database(fx.path);
+    const { rootpage } = raw
+      .prepare(`SELECT rootpage FROM sqlite_master WHERE name = 'txns_batch_stan'`)
+      .get() as {
+      rootpage: number;
+    };
+    const pageSize = raw.pragma('page_size', { simple: true }) as number;
+    raw.close();
+    const fd = openSync(fx.path, 'r+');
+    writeSync(fd, Buffer.alloc(pageSize - 20, 0x41), 0, pageSize - 20, (rootpage - 1) * pageSize + 20);
+    closeSync(fd);
+    const check = fx.reopen().quickCheck();
+    expect(check.ok).toBe(false);
+    expect(check.messages.join('\n')).toContain('txns_batch_stan');
   });
 });
