@@ -128,7 +128,9 @@ describe('CardVault.open of a record that is not card data', () => {
     const e = errorOf(() => new CardVault('x'.repeat(32) as unknown as Buffer));
     expect(e).toMatchObject({ code: 'JOURNAL_KEY', message: 'journal key must be 32 bytes' });
     expect(e.context).toEqual({ length: 32 });
-    expect(errorOf(() => new CardVault(undefined as unknown as Buffer)).context).toEqual({ length: undefined });
+    expect(errorOf(() => new CardVault(undefined as unknown as Buffer)).context).toEqual({
+      length: undefined,
+    });
   });
 });
 
