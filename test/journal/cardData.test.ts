@@ -115,6 +115,7 @@ describe('CardVault.open of a record that is not card data', () => {
     const blob = vault.seal('txn:1', { pan: PAN_A });
     const e = errorOf(() => vault.open('txn:2', blob));
     expect(e.code).toBe('JOURNAL_RECORD_AUTH');
+    expect(e.message).toBe('encrypted card record failed authentication (tampered, wrong key or moved)');
     expect(e.context).toEqual({ key: 'txn:2' });
     expect((e as Error & { cause?: unknown }).cause).toBeInstanceOf(Error);
   });

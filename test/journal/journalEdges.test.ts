@@ -45,6 +45,7 @@ describe('coded refusals, whole', () => {
     expect(coded(errorOf(() => j.settlementAttempt('1')))).toEqual(digits);
     expect(coded(errorOf(() => j.closeBatch('00000A')))).toEqual(digits);
     expect(coded(errorOf(() => j.hostBatch('1234567')))).toEqual(digits);
+    expect(coded(errorOf(() => j.setBatch('12345')))).toEqual(digits);
     const zero = {
       code: 'JOURNAL_BAD_INPUT',
       message: 'batch 000000 is not valid',
@@ -104,10 +105,13 @@ describe('coded refusals, whole', () => {
     });
   });
 
-  it('a second open names the file and keeps the cause', () => {
+  it('a second open is refused at once, names the file and keeps the cause', () => {
     fx = tempJournal();
+    const started = Date.now();
     const e = errorOf(() => Journal.open({ path: fx!.path, key: fx!.key }));
     expect(e.code).toBe('JOURNAL_LOCKED');
+    // at once: SQLite's busy wait (5 s by default) is off when the journal is opened
+    expect(Date.now() - started).toBeLessThan(2500);
     expect(e.context).toMatchObject({ file: fx.path });
     expect((e as Error & { cause?: unknown }).cause).toBeDefined();
   });
