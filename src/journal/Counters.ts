@@ -87,11 +87,6 @@ export class Counters {
     return this.ctx.atomic(() => this.nextStanInTxn());
   }
 
-  /** Last STAN handed out ('000000' before the first). */
-  lastStan(): string {
-    return this.ctx.guard(() => pad6(this.lastStanValue()));
-  }
-
   currentBatch(): string {
     return this.ctx.guard(() => pad6(this.read('batch')));
   }
@@ -100,20 +95,6 @@ export class Counters {
     const value = Number(checkDigits(batch, 6, 'batch'));
     if (value === 0) throw new PosError('JOURNAL_BAD_INPUT', 'batch 000000 is not valid', { field: 'batch' });
     this.ctx.atomic(() => this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'batch'`).run(value));
-  }
-
-  /** Moves to the next batch number (wrapping 999999 -> 000001) and returns it. */
-  closeBatch(): string {
-    return this.ctx.atomic(() => {
-      const row = this.ctx
-        .stmt(
-          `UPDATE counters SET value = CASE WHEN value >= 999999 OR value < 1 THEN 1 ELSE value + 1 END
-           WHERE name = 'batch' RETURNING value`,
-        )
-        .get() as { value: number } | undefined;
-      if (!row) throw new PosError('JOURNAL_DB_CORRUPT', 'batch counter is missing');
-      return pad6(row.value);
-    });
   }
 
   /** A counter's value, inside the caller's guard or transaction. */

@@ -163,8 +163,9 @@ export class TxnFlows {
     if (gate === 'pending') return this.blockedByReversal(kind, amountMinor);
     if (gate === 'unreachable')
       return local(kind, 'failed', 'HOST_UNREACHABLE', 'host unreachable', '主机无法连接');
+    // a void reads the card as a purchase; its local result (no card, cancelled ...) is a void's
     const read = await readCardFor(this.d, amountMinor, kind === 'void' ? 'purchase' : kind, ctx);
-    if ('result' in read) return read.result;
+    if ('result' in read) return { ...read.result, kind };
     const { card, cardMs } = read;
     if (orig?.maskedPan && orig.maskedPan !== maskPan(card.pan)) {
       return local(

@@ -23,13 +23,23 @@ function fullAfterWritten() {
 describe('journal full between sending a request and saving its answer', () => {
   it('approved sale: failed to the till, reversal held in memory and sent first once the disk is back', async () => {
     const disk = fullAfterWritten();
+    // the card in hand at 1000 ms, the answer 250 ms after the write
+    rig.reader.onRead = () => rig.clock.advance(1000);
+    const fill = rig.host.afterWritten!;
+    rig.host.afterWritten = (m) => {
+      fill(m);
+      rig.clock.advance(250);
+    };
     const sale = await rig.engine.sale({ amountMinor: 1234 });
     expect(sale).toMatchObject({
       outcome: 'failed',
       reason: { code: 'JOURNAL_DISK_FULL' },
       reversalPending: { reason: '06' },
     });
-    expect(sale.textEn).toContain('will be reversed');
+    expect(sale.textEn).toBe(
+      'storage is full: the host approved but the journal cannot record it; it will be reversed',
+    );
+    expect(sale.timings).toEqual({ cardMs: 5, hostMs: 1, totalMs: 250 });
     expect(sale.textZh).toContain('存储空间不足');
     // the journal could not move the row; the terminal owes the host a reversal all the same
     expect(rig.journal.get(sale.id)!.state).toBe('sent');
@@ -40,7 +50,11 @@ describe('journal full between sending a request and saving its answer', () => {
     // while the disk is full: the next sale is refused before the card is read, nothing is sent
     const reads = rig.reader.reads;
     const refused = await rig.engine.sale({ amountMinor: 500 });
-    expect(refused).toMatchObject({ outcome: 'failed', reason: { code: 'JOURNAL_DISK_FULL' } });
+    expect(refused).toMatchObject({
+      outcome: 'failed',
+      reason: { code: 'JOURNAL_DISK_FULL' },
+      reversalPending: { reason: '06' },
+    });
     expect(refused.textZh).toContain('存储空间不足');
     expect(rig.reader.reads).toBe(reads);
     expect(rig.host.sent.map((m) => m.mti)).toEqual(['0200']);
@@ -79,8 +93,12 @@ describe('journal full between sending a request and saving its answer', () => {
       responseCode: '51',
       reason: { code: 'JOURNAL_DISK_FULL' },
     });
+    expect(sale.reason?.message).toBe('the journal cannot record the answer yet: kept in memory');
     expect(sale.reversalPending).toBeUndefined();
     expect(rig.forwarder.held).toMatchObject({ size: 1, reversals: 0 });
+    const refused = await rig.engine.sale({ amountMinor: 100 });
+    expect(refused).toMatchObject({ reason: { code: 'JOURNAL_DISK_FULL' }, amountMinor: 100 });
+    expect(refused.reversalPending).toBeUndefined();
     expect(await rig.forwarder.clearReversals()).toBe('clear');
     disk.free();
     const r = await rig.forwarder.forwardAll();
@@ -123,6 +141,26 @@ describe('journal full between sending a request and saving its answer', () => {
     expect(rig.journal.get(refund.id)).toMatchObject({ state: 'approved', rrn: refund.rrn });
     expect(rig.host.sent.map((m) => m.mti)).toEqual(['0200', '0220']);
   });
+
+  it('refund timeout and the no-answer cannot be saved: held, no reversal owed (a refund is never reversed)', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    const purchase = await rig.engine.sale({ amountMinor: 1000 });
+    const disk = fullDisk(rig.journal);
+    rig.host.script.push(timeout);
+    rig.host.afterWritten = () => {
+      rig.host.afterWritten = undefined;
+      disk.fill();
+    };
+    const refund = await rig.engine.refund({ rrn: purchase.rrn!, amountMinor: 400 });
+    expect(refund).toMatchObject({ outcome: 'failed', textEn: 'no answer from the host' });
+    expect(refund.reversalPending).toBeUndefined();
+    expect(rig.forwarder.held).toMatchObject({ size: 1, reversals: 0 });
+    disk.free();
+    expect(await rig.forwarder.forwardAll()).toMatchObject({ remaining: 0 });
+    expect(rig.journal.get(refund.id)!.state).toBe('no-answer');
+    expect(rig.host.sent.map((m) => m.mti)).toEqual(['0200', '0220']);
+  });
 });
 
 describe('journal full before the request leaves', () => {
@@ -131,7 +169,13 @@ describe('journal full before the request leaves', () => {
     const disk = fullDisk(rig.journal);
     disk.fill();
     const r = await rig.engine.sale({ amountMinor: 700 });
-    expect(r).toMatchObject({ outcome: 'failed', reason: { code: 'JOURNAL_DISK_FULL' } });
+    expect(r).toMatchObject({
+      outcome: 'failed',
+      kind: 'purchase',
+      amountMinor: 700,
+      reason: { code: 'JOURNAL_DISK_FULL' },
+    });
+    expect(r.reversalPending).toBeUndefined();
     expect(rig.host.sent).toHaveLength(0);
     expect(rig.forwarder.held.size).toBe(0);
     disk.free();
@@ -142,6 +186,7 @@ describe('journal full before the request leaves', () => {
     rig = engineRig();
     rig.forwarder.stop();
     const disk = fullDisk(rig.journal);
+    rig.reader.onRead = () => rig.clock.advance(1000); // the card in hand at 1000 ms
     // the host step runs before the journal's "sent" mark: fill the disk there
     rig.host.script.push((msg) => {
       disk.fill();
@@ -149,7 +194,9 @@ describe('journal full before the request leaves', () => {
     });
     const r = await rig.engine.sale({ amountMinor: 900 });
     expect(r).toMatchObject({ outcome: 'failed', reason: { code: 'JOURNAL_DISK_FULL' } });
-    expect(r.textEn).toContain('nothing was sent');
+    expect(r.textEn).toBe('storage is full: the journal cannot record the request, nothing was sent');
+    expect(r.textZh).toBe('存储空间不足,交易未发送');
+    expect(r.timings).toEqual({ cardMs: 5, totalMs: 0 });
     expect(r.reversalPending).toBeUndefined();
     expect(rig.host.sent).toHaveLength(0);
     expect(rig.forwarder.held).toMatchObject({ size: 1, reversals: 0 });
@@ -183,7 +230,16 @@ describe('journal.minFreeBytes', () => {
       await rig.engine.voidSale({ rrn: sale.rrn! }),
       await rig.engine.inquiry(),
     ];
-    for (const r of results) expect(r.reason?.code).toBe('JOURNAL_DISK_FULL');
+    for (const r of results) {
+      expect(r.reason?.code).toBe('JOURNAL_DISK_FULL');
+      expect(r.reversalPending).toBeUndefined();
+    }
+    expect(results.map((r) => [r.kind, r.amountMinor])).toEqual([
+      ['purchase', 100],
+      ['refund', 100],
+      ['void', 1000],
+      ['inquiry', undefined],
+    ]);
     expect(rig.reader.reads).toBe(reads);
     expect(rig.host.sent).toHaveLength(1);
     rig.disk.freeBytes = rig.profile.journal.minFreeBytes;

@@ -12,7 +12,7 @@ import { loadProfile, type TerminalProfile } from '../../src/profile/loadProfile
 import { Forwarder } from '../../src/txn/Forwarder.js';
 import { Lane } from '../../src/txn/Lane.js';
 import type { CardRead, CardReaderPort, CardReadResult, HostAnswer, HostPort } from '../../src/txn/ports.js';
-import { TxnEngine } from '../../src/txn/TxnEngine.js';
+import { TxnEngine, type TxnEngineDeps } from '../../src/txn/TxnEngine.js';
 
 export const CHIP_CARD: CardRead = {
   pan: '6212345678901232',
@@ -27,8 +27,14 @@ export class FakeReader implements CardReaderPort {
   next: CardReadResult[] = [];
   card: CardRead = CHIP_CARD;
   reads = 0;
-  async readCard(): Promise<CardReadResult> {
+  /** What the engine asked for, read by read. */
+  asked: Parameters<CardReaderPort['readCard']>[0][] = [];
+  /** Runs while the card is being read (before the read resolves). */
+  onRead?: () => void;
+  async readCard(req: Parameters<CardReaderPort['readCard']>[0]): Promise<CardReadResult> {
     this.reads++;
+    this.asked.push(req);
+    this.onRead?.();
     return this.next.shift() ?? { outcome: 'card', card: this.card, cardMs: 5 };
   }
 }
@@ -111,7 +117,7 @@ export interface LogLine {
 
 export function engineRig(
   overrides: Partial<TerminalProfile['offline']> = {},
-  opts: { log?: MemoryLogger } = {},
+  opts: { log?: MemoryLogger; batchGate?: TxnEngineDeps['batchGate'] } = {},
 ): EngineRig {
   const dir = mkdtempSync(join(tmpdir(), 'posterm-txn-'));
   const profile = loadProfile('emulator');
@@ -140,6 +146,7 @@ export function engineRig(
     clock,
     log,
     freeBytes: () => disk.freeBytes,
+    batchGate: opts.batchGate,
   });
   return { engine, journal, host, reader, forwarder, lane, clock, profile, disk, logs };
 }
