@@ -17,7 +17,7 @@ export default defineConfig({
       'test/settlement/**/*.test.ts',
       'test/emulator/simCrypto.test.ts',
     ],
-    testTimeout: 20_000,
+    testTimeout: 60_000,
     hookTimeout: 20_000,
     isolate: false,
     poolOptions: { threads: { isolate: false } },
