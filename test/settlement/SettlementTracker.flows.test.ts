@@ -200,7 +200,12 @@ describe('SettlementTracker: problems are coded, tracking goes on', () => {
     rig.host.fallback = answer951(() => 'garbage');
     const { tracker, results } = trackerFor(rig);
     const r = await tracker.trackNow();
-    expect(r).toMatchObject({ asked: 1, messages: 1, observations: 0, errors: [{ code: 'SETTLE_INQUIRY_BAD_ANSWER' }] });
+    expect(r).toMatchObject({
+      asked: 1,
+      messages: 1,
+      observations: 0,
+      errors: [{ code: 'SETTLE_INQUIRY_BAD_ANSWER' }],
+    });
     expect(results).toEqual(['bad-answer SETTLE_INQUIRY_BAD_ANSWER']);
     expect(rig.journal.trackedSettlements(0)[0].latest).toBeUndefined();
   });

@@ -4,8 +4,8 @@
  * before a sale (refuse, or settle first with autoSettle).
  */
 import { describe, expect, it } from 'vitest';
-import type { SettlementResult } from '../../src/settlement/settleBatch.js';
 import { Settler } from '../../src/settlement/Settler.js';
+import type { SettlementResult } from '../../src/settlement/settleBatch.js';
 import { engineRig } from '../txn/fakes.js';
 import { ans0330, ans0510, depsOf, rigWithSales, withJournal } from './settleFakes.js';
 

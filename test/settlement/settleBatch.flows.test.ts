@@ -11,8 +11,7 @@ import { ans0330, ans0510, depsOf, rigWithSales, withJournal } from './settleFak
 
 /** One upload entry of field 48: STAN n6 + amount n12 + PAN length n2 + PAN n19 right padded with 0. */
 const PAN = '6212345678901232';
-const entry = (stan: string, amount: number) =>
-  `${stan}${String(amount).padStart(12, '0')}16${PAN}000`;
+const entry = (stan: string, amount: number) => `${stan}${String(amount).padStart(12, '0')}16${PAN}000`;
 
 describe('settleBatch: the 0500 and a balanced answer', () => {
   it('sends the batch totals (3 sales, 60.50 CNY) and closes the batch on reconciliation 1', async () => {
@@ -173,7 +172,12 @@ describe('settleBatch: batch upload after reconciliation 2', () => {
     const [s, u1, u2, end] = rig.host.sent;
     expect(rig.host.sent.map((m) => m.mti)).toEqual(['0500', '0320', '0320', '0320']);
     expect(s.fields[48]).toBe(`000000001055010000000000000000${'0'}`);
-    expect(u1.fields[48]).toBe(`08${stans.slice(0, 8).map((st, k) => entry(st, amounts[k])).join('')}`);
+    expect(u1.fields[48]).toBe(
+      `08${stans
+        .slice(0, 8)
+        .map((st, k) => entry(st, amounts[k]))
+        .join('')}`,
+    );
     expect(u2.fields[48]).toBe(`02${entry(stans[8], 109)}${entry(stans[9], 110)}`);
     expect(u1.fields[60]).toBe(`00${batch}201`);
     expect(end.fields[60]).toBe(`00${batch}202`);

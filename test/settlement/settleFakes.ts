@@ -18,17 +18,17 @@ afterEach(async () => {
 
 /** 0510 echoing the request's totals with the host's reconciliation code (no 48 when omitted). */
 export function ans0510(code: string, reconciliation?: string): Script {
-  return (req) => ({
-    mti: '0510',
-    fields: {
+  return (req) => {
+    const fields: Record<number, string> = {
       11: req.fields[11],
       39: code,
       41: req.fields[41],
       42: req.fields[42],
       60: req.fields[60],
-      ...(reconciliation !== undefined ? { 48: `${req.fields[48].slice(0, 30)}${reconciliation}` } : {}),
-    },
-  });
+    };
+    if (reconciliation !== undefined) fields[48] = `${req.fields[48].slice(0, 30)}${reconciliation}`;
+    return { mti: '0510', fields };
+  };
 }
 
 export function ans0330(code: string): Script {

@@ -73,16 +73,11 @@ describe('HostZone', () => {
 
 const BLANK = ' '.repeat(14);
 const rec = (rrn: string, status = 'P') => `${rrn}${status}T1${BLANK}${BLANK}${BLANK}00`;
-const answer = (code: string, f62?: string): IsoMessage => ({
-  mti: '0810',
-  fields: {
-    11: '000123',
-    39: code,
-    41: '12345678',
-    42: '123456789012345',
-    ...(f62 !== undefined ? { 62: asciiToHex(f62) } : {}),
-  },
-});
+function answer(code: string, f62?: string): IsoMessage {
+  const fields: Record<number, string> = { 11: '000123', 39: code, 41: '12345678', 42: '123456789012345' };
+  if (f62 !== undefined) fields[62] = asciiToHex(f62);
+  return { mti: '0810', fields };
+}
 
 describe('readStatusAnswer', () => {
   const A = '000000000001';
@@ -181,7 +176,11 @@ describe('statusChangeOf', () => {
   });
 
   it('arrived: the arrival instant, no expected arrival when the host sends none', () => {
-    const c = statusChangeOf(o({ status: 'A', expectedArrival: null, arrivedAt: '20261202093000' }), prev(), zone);
+    const c = statusChangeOf(
+      o({ status: 'A', expectedArrival: null, arrivedAt: '20261202093000' }),
+      prev(),
+      zone,
+    );
     expect(c).toMatchObject({ status: 'A', previous: 'C', arrivedAt: '2026-12-02T01:30:00.000Z' });
     expect(c && 'expectedArrival' in c).toBe(false);
   });
