@@ -14,7 +14,7 @@ import {
   type TrackerJournal,
 } from '../../src/settlement/SettlementTracker.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SCHEDULE } from '../../src/settlement/trackingSchedule.js';
-import { type EngineRig, MemoryLogger, timeout, unreachable } from '../txn/fakes.js';
+import { approve, type EngineRig, MemoryLogger, timeout, unreachable } from '../txn/fakes.js';
 import { rigWithSales } from './settleFakes.js';
 
 const BLANK = ' '.repeat(14);
@@ -179,6 +179,44 @@ describe('SettlementTracker: scheduled passes', () => {
     tracker.kick({ batch: '999999' });
     await step(rig, tracker, SCHEDULE.FIRST_MS);
     expect(inquiries(rig)).toHaveLength(2);
+    await tracker.stop();
+  });
+});
+
+describe('SettlementTracker: when it looks again', () => {
+  it("C with the host's expected arrival: asked 5 min after it passes, not 6 h later", async () => {
+    // the rig's clock starts at 10:00 Shanghai; first inquiry at 10:02, expected 12:00
+    const { rig } = await salesWithRrns(1);
+    rig.host.fallback = answer951((r) => rec(r, 'C', { exp: '20261127120000' }));
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, SCHEDULE.FIRST_MS);
+    expect(inquiries(rig)).toHaveLength(1);
+    await step(rig, tracker, 2 * HOUR_MS + SCHEDULE.GRACE_MS - SCHEDULE.FIRST_MS - 1000);
+    expect(inquiries(rig)).toHaveLength(1);
+    await step(rig, tracker, 1000);
+    expect(inquiries(rig)).toHaveLength(2);
+    await tracker.stop();
+  });
+
+  it('a new sale (kick) is asked FIRST_MS after it, not at the next 2 h look', async () => {
+    const { rig, rrns } = await salesWithRrns(1);
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, SCHEDULE.FIRST_MS);
+    await step(rig, tracker, 10 * MINUTE_MS);
+    rig.host.fallback = approve;
+    expect((await rig.engine.sale({ amountMinor: 500 })).outcome).toBe('approved');
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    const fresh = rig.journal
+      .trackedSettlements(0)
+      .map((t) => t.rrn)
+      .filter((r) => !rrns.includes(r));
+    tracker.kick();
+    tracker.kick();
+    await step(rig, tracker, SCHEDULE.FIRST_MS);
+    expect(inquiries(rig).map(asked)).toEqual([rrns, fresh]);
     await tracker.stop();
   });
 });
