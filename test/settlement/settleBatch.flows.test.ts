@@ -75,6 +75,20 @@ describe('settleBatch: the 0500 and a balanced answer', () => {
     expect(rig.journal.batchState(batch)).toBe('open');
   });
 
+  it('owed counts reversals, pending and sent advices together (1 + 2 + 4)', async () => {
+    const { rig } = await rigWithSales([1000]);
+    const j = rig.journal;
+    const n = { pending: 2, sent: 4 } as Record<string, number>;
+    const owing = withJournal(
+      withJournal(j, 'pendingReversals', () => [{}] as never),
+      'listQueue',
+      ((state?: string) => Array.from({ length: n[state ?? ''] ?? 0 })) as never,
+    );
+    const r = await settleBatch(depsOf(rig, owing));
+    expect(r.reason).toEqual({ code: 'SETTLE_QUEUE_NOT_EMPTY', message: '7 item(s) still owed to the host' });
+    expect(rig.host.sent).toEqual([]);
+  });
+
   it('more than 999 sales is SETTLE_BATCH_TOO_LARGE without a message; 999 goes out', async () => {
     const { rig } = await rigWithSales([1000]);
     const j = rig.journal;
