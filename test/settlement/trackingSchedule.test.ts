@@ -150,3 +150,49 @@ describe('planInquiries over a manual clock', () => {
     expect(plan.wakeAt).toBe(now - MINUTE_MS + SCHEDULE.PENDING_MS);
   });
 });
+
+describe('planInquiries at the boundaries', () => {
+  const now = T0 + DAY_MS;
+
+  it('due exactly now is due; ties go by transaction id', () => {
+    const at = now - SCHEDULE.FIRST_MS; // authorised so that FIRST_MS ends exactly now
+    const plan = planInquiries([item(3, { authorisedAt: at }), item(2, { authorisedAt: at })], [], now, cfg);
+    expect(plan.inquiries.flat().map((i) => i.txnId)).toEqual([2, 3]);
+  });
+
+  it('the last look: up to OVERDUE_MS past trackDays, stopped a millisecond later', () => {
+    const end = now - 7 * DAY_MS - SCHEDULE.OVERDUE_MS;
+    expect(planInquiries([item(1, { authorisedAt: end })], [], now, cfg).inquiries.flat()).toHaveLength(1);
+    const gone = planInquiries([item(1, { authorisedAt: end - 1 })], [], now, cfg);
+    expect(gone.inquiries).toEqual([]);
+    expect(gone.stopped).toEqual([1]);
+  });
+
+  it('a manual track sends the not-yet-due ones in txn order: each counts as due now', () => {
+    const plan = planInquiries(
+      [item(1, { authorisedAt: now }), item(2, { authorisedAt: now - MINUTE_MS })],
+      [],
+      now,
+      cfg,
+      { manual: true },
+    );
+    expect(plan.inquiries.flat().map((i) => i.txnId)).toEqual([1, 2]);
+    expect(plan.wakeAt).toBeUndefined();
+  });
+
+  it('an inquiry exactly an hour old no longer counts; a ceiling of 0 waits an hour', () => {
+    const one = { maxInquiriesPerHour: 1, trackDays: 7 };
+    const due = [item(1, { authorisedAt: now - HOUR_MS })];
+    expect(planInquiries(due, [now - HOUR_MS], now, one).inquiries).toHaveLength(1);
+    expect(planInquiries(due, [now - HOUR_MS + 1], now, one)).toMatchObject({
+      inquiries: [],
+      deferred: 1,
+      wakeAt: now + 1,
+    });
+    expect(planInquiries(due, [], now, { maxInquiriesPerHour: 0, trackDays: 7 })).toMatchObject({
+      inquiries: [],
+      deferred: 1,
+      wakeAt: now + HOUR_MS,
+    });
+  });
+});
