@@ -221,6 +221,40 @@ describe('SettlementTracker: when it looks again', () => {
   });
 });
 
+describe('SettlementTracker: kicks and forced batches', () => {
+  it('a second kick within FIRST_MS keeps the first wake-up: the first sale is asked on time', async () => {
+    const { rig, rrns } = await salesWithRrns(1);
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, 0); // the start pass: nothing due yet
+    rig.host.fallback = approve;
+    await step(rig, tracker, MINUTE_MS);
+    expect((await rig.engine.sale({ amountMinor: 500 })).outcome).toBe('approved');
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    tracker.kick();
+    await step(rig, tracker, MINUTE_MS); // FIRST_MS after the first sale
+    expect(inquiries(rig).map(asked)).toEqual([rrns]);
+    await tracker.stop();
+  });
+
+  it("a settled batch's sales are not due before FIRST_MS, even when a pass runs meanwhile", async () => {
+    const { rig, rrns } = await salesWithRrns(2);
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, SCHEDULE.FIRST_MS);
+    expect(inquiries(rig)).toHaveLength(1);
+    tracker.kick({ batch: rig.journal.currentBatch() });
+    tracker.replan(); // a pass now: the batch is not due yet
+    await step(rig, tracker, 0);
+    expect(inquiries(rig)).toHaveLength(1);
+    await step(rig, tracker, SCHEDULE.FIRST_MS); // woken for the batch, not at the 2 h look
+    expect(inquiries(rig).map(asked)).toEqual([rrns, rrns]);
+    await tracker.stop();
+  });
+});
+
 describe('SettlementTracker: problems are coded, tracking goes on', () => {
   it('X: journalled, SETTLE_STATUS_UNKNOWN with the RRN', async () => {
     const { rig, rrns } = await salesWithRrns(2);

@@ -127,6 +127,25 @@ describe('Settler.beforeTxn', () => {
     expect(await new Settler(depsOf(rig, full)).beforeTxn('debit')).toBeUndefined();
   });
 
+  it('with autoSettle below maxCount and no host batch: no settlement', async () => {
+    const { rig } = await rigWithSales([100], rigAt(5, true));
+    expect(await new Settler(depsOf(rig)).beforeTxn('debit')).toBeUndefined();
+    expect(rig.host.sent).toEqual([]);
+  });
+
+  it('after a failed automatic settlement: refused at maxCount, allowed below it', async () => {
+    const { rig } = await rigWithSales([100], rigAt(1000, true));
+    const j = rig.journal;
+    const at = (n: number) => withJournal(j, 'totals', (b?: string) => ({ ...j.totals(b), debitCount: n }));
+    rig.host.fallback = ans0510('05', '1');
+    expect((await new Settler(depsOf(rig, at(1000))).beforeTxn('debit'))?.code).toBe('TXN_SETTLE_FIRST');
+    rig.profile.batch.maxCount = 1200;
+    expect(j.hostBatch('000077')).toBe('deferred'); // settles first because of the host's batch, then 999 < 1200 goes ahead
+    expect(await new Settler(depsOf(rig, at(999))).beforeTxn('debit')).toBeUndefined();
+    // 1,000 sales cannot be sent (field 48 is n3): only the second call reached the host
+    expect(rig.host.sent.map((m) => m.mti)).toEqual(['0500']);
+  });
+
   it('a batch number handed by the host: settles first with autoSettle even below maxCount', async () => {
     const { rig } = await rigWithSales([100], rigAt(5, true));
     expect(rig.journal.hostBatch('000077')).toBe('deferred');

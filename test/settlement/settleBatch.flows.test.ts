@@ -32,6 +32,7 @@ describe('settleBatch: the 0500 and a balanced answer', () => {
       reconciliation: '1',
       responseCode: '00',
       textEn: 'settled, balanced',
+      textZh: '结算成功,对账平',
       totals: { debitCount: 3, debitAmountMinor: 6050, creditCount: 0, creditAmountMinor: 0 },
     });
     expect(r.reason).toBeUndefined();
@@ -53,6 +54,7 @@ describe('settleBatch: the 0500 and a balanced answer', () => {
       outcome: 'refused',
       batch,
       textEn: `batch ${batch} is already settled`,
+      textZh: '该批次已结算',
       reason: { code: 'SETTLE_BATCH_CLOSED', message: `batch ${batch} is closed` },
     });
   });
@@ -69,6 +71,7 @@ describe('settleBatch: the 0500 and a balanced answer', () => {
     expect(r).toMatchObject({
       outcome: 'refused',
       textEn: '1 reversal(s) or advice(s) still to send: forward them first',
+      textZh: '有未上送的冲正或离线交易,请先上送',
       reason: { code: 'SETTLE_QUEUE_NOT_EMPTY', message: '1 item(s) still owed to the host' },
     });
     expect(r.forwarded.unreachable).toBe(true);
@@ -99,7 +102,12 @@ describe('settleBatch: the 0500 and a balanced answer', () => {
       [0, 1000],
     ]) {
       const r = await settleBatch(depsOf(rig, counts(d, c)));
-      expect(r).toMatchObject({ outcome: 'failed', reason: { code: 'SETTLE_BATCH_TOO_LARGE' } });
+      expect(r).toMatchObject({
+        outcome: 'failed',
+        textEn: 'more than 999 sales or refunds in one batch: field 48 cannot carry them',
+        textZh: '批次交易笔数超过999,无法结算',
+        reason: { code: 'SETTLE_BATCH_TOO_LARGE', message: 'batch counts exceed n3' },
+      });
     }
     expect(rig.host.sent).toEqual([]);
     rig.host.script = [ans0510('00', '1')];
@@ -144,6 +152,7 @@ describe('settleBatch: answers that do not close the batch', () => {
       outcome: 'failed',
       responseCode: '05',
       textEn: 'settlement declined (05)',
+      textZh: '结算失败 (05)',
       reason: { code: 'SETTLE_DECLINED', message: 'host answered 05' },
     });
     expect(r.openBatch).toBe(r.batch);
@@ -168,6 +177,7 @@ describe('settleBatch: answers that do not close the batch', () => {
       reconciliation: '3',
       responseCode: '00',
       textEn: 'the host could not reconcile the batch (code 3), batch left open',
+      textZh: '主机对账出错,批次未关闭',
       reason: { code: 'SETTLE_HOST_ERROR', message: 'reconciliation code 3' },
     });
     expect(rig.journal.currentBatch()).toBe(r.batch);
@@ -203,6 +213,7 @@ describe('settleBatch: batch upload after reconciliation 2', () => {
       responseCode: '00',
       uploaded: { entries: 10, messages: 2 },
       textEn: 'totals differed: 10 transaction(s) uploaded, batch closed',
+      textZh: '对账不平,已批上送10笔,批次已结',
     });
     expect(r.reason).toBeUndefined();
     expect(rig.journal.batchState(batch)).toBe('closed');
@@ -235,6 +246,19 @@ describe('settleBatch: batch upload after reconciliation 2', () => {
     expect(rig.journal.batchState(batch)).toBe('closed');
   });
 
+  it('a stop after a resume counts the entries acknowledged before it', async () => {
+    const { rig } = await rigWithSales(amounts);
+    rig.host.script = [ans0510('00', '2'), ans0330('00'), ans0330('96')];
+    await settleBatch(depsOf(rig));
+    rig.host.script = [ans0330('00'), ans0330('05')];
+    const r = await settleBatch(depsOf(rig));
+    expect(r).toMatchObject({
+      outcome: 'unbalanced',
+      uploaded: { entries: 10, messages: 1 },
+      textZh: '批上送中断: 被拒 (05),请重新结算',
+    });
+  });
+
   it('the end message declined: "to the end" in the reason, all entries counted, batch not closed', async () => {
     const { rig } = await rigWithSales([101, 102]);
     const batch = rig.journal.currentBatch();
@@ -261,6 +285,7 @@ describe('settleBatch: batch upload after reconciliation 2', () => {
       outcome: 'unbalanced',
       uploaded: { entries: 0, messages: 0 },
       textEn: 'batch upload stopped: no answer; settle again to resume',
+      textZh: '批上送中断: 无应答,请重新结算',
       reason: { code: 'HOST_TIMEOUT' },
     });
   });
@@ -277,6 +302,8 @@ describe('settleBatch: batch upload after reconciliation 2', () => {
     expect(r).toMatchObject({
       outcome: 'unbalanced',
       uploaded: { entries: 0, messages: 0 },
+      textEn: 'batch upload stopped: card numbers missing; settle again to resume',
+      textZh: '批上送中断: 缺少卡号,请重新结算',
       reason: {
         code: 'SETTLE_UPLOAD_NO_CARD',
         message: '1 transaction(s) of the batch have no stored card number',
