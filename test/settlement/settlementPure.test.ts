@@ -124,6 +124,11 @@ describe('readStatusAnswer', () => {
     expect(e.code).toBe('SETTLE_INQUIRY_BAD_ANSWER');
     expect(e.message).toMatch(/^settlement status answer does not decode: settlement status record: /);
     expect(e.context).toEqual({ field: 62, cause: 'ISO_BAD_STATUS_RECORD' });
+    try {
+      readStatusAnswer(answer('00', rec(A).slice(0, 50)), [A]);
+    } catch (err) {
+      expect((err as Error).cause).toMatchObject({ code: 'ISO_BAD_STATUS_RECORD' });
+    }
   });
 });
 
@@ -158,6 +163,7 @@ describe('statusChangeOf', () => {
       learntAt: '2026-12-01T02:00:00.000Z',
       expectedArrival: '2026-12-02T01:00:00.000Z',
     });
+    expect('arrivedAt' in (statusChangeOf(o(), undefined, zone) ?? {})).toBe(false);
   });
 
   it('the same status, mode, reason and expected arrival: no event', () => {

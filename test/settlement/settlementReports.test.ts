@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SettlementObservationRecord, TrackedTxn } from '../../src/journal/types.js';
-import { bundledCalendar } from '../../src/settlement/calendar/HolidayCalendar.js';
+import { bundledCalendar, HolidayCalendar } from '../../src/settlement/calendar/HolidayCalendar.js';
 import { settlementStatusOf, settlementTimelineOf } from '../../src/settlement/settlementReports.js';
 import { DELAY_CAUSES } from '../../src/settlement/timeline/delayCauses.js';
 import { sh } from './timeline/scenario.js';
@@ -223,6 +223,17 @@ describe('settlementTimelineOf', () => {
       calendarUnknown: true,
     });
     expect(out.segments).toEqual([]);
+    const none = settlementTimelineOf(t, [], { mode: 'T1' }, new HolidayCalendar(), sh('2026-12-31 21:00'));
+    expect(none.calendarFirstUnknown).toBe('2027-01-01');
+    expect('calendarCoverageEnds' in none).toBe(false);
+  });
+
+  it('an A record without its arrival time is not arrived; a segment without host reason has no such key', () => {
+    const obs = [ob('2025-03-12 10:00', { status: 'A', expectedArrival: '20250312150000' })];
+    const out = settlementTimelineOf(txn(), obs, { mode: 'T1' }, cal, sh('2025-03-15 10:00'));
+    expect(out.row.stage).not.toBe('arrived');
+    expect(out.stages.map((s) => s.stage)).not.toContain('arrived');
+    expect('hostReason' in out.segments[0] || 'hostStatus' in out.segments[0]).toBe(false);
   });
 });
 

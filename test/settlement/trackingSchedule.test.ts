@@ -195,4 +195,20 @@ describe('planInquiries at the boundaries', () => {
       wakeAt: now + HOUR_MS,
     });
   });
+
+  it('wakes at the soonest of the items not due, whatever their order', () => {
+    const a = now - MINUTE_MS;
+    const p = (txnId: number, learnt: number) =>
+      item(txnId, { askedAt: learnt, latest: { status: 'P', learntAt: learnt } });
+    const plan = planInquiries([p(1, a), p(2, a - 30 * MINUTE_MS), p(3, a)], [], now, cfg);
+    expect(plan.wakeAt).toBe(a - 30 * MINUTE_MS + SCHEDULE.PENDING_MS);
+    expect('wakeAt' in planInquiries([], [], now, cfg)).toBe(false);
+  });
+
+  it('the ceiling frees a place when the oldest inquiry is an hour old, in whatever order they are given', () => {
+    const two = { maxInquiriesPerHour: 2, trackDays: 7 };
+    const due = [item(1, { authorisedAt: now - HOUR_MS })];
+    const plan = planInquiries(due, [now - 10 * MINUTE_MS, now - 50 * MINUTE_MS], now, two);
+    expect(plan).toMatchObject({ inquiries: [], deferred: 1, wakeAt: now + 10 * MINUTE_MS });
+  });
 });

@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isPosError } from '../../../src/errors.js';
 import {
   type CalendarData,
@@ -67,6 +67,12 @@ describe('parseCalendarData: each bad shape names its key', () => {
       (d) => ({ ...d, years: { '30': (d.years as Json)['2030'] } }),
       "year '30' is not four digits",
       'years.30',
+    ],
+    [
+      'year of five digits',
+      (d) => ({ ...d, years: { '20301': (d.years as Json)['2030'] } }),
+      "year '20301' is not four digits",
+      'years.20301',
     ],
     ['year entry', (d) => ({ ...d, years: { '2030': 'x' } }), "'years.2030' must be an object", 'years.2030'],
     [
@@ -195,7 +201,11 @@ describe('parseCalendarData: each bad shape names its key', () => {
 });
 
 describe('HolidayCalendar on one year', () => {
-  const cal = new HolidayCalendar(Y2030());
+  // built in each test, so that a mutant of the constructor is active while it runs
+  let cal: HolidayCalendar;
+  beforeEach(() => {
+    cal = new HolidayCalendar(Y2030());
+  });
   const day = (s: string) => dayNumber(s);
 
   it('day kinds, names, business days and the notice', () => {
@@ -239,6 +249,7 @@ describe('HolidayCalendar on one year', () => {
     expect(cal.noticeOf(2030)).toEqual(notice);
     expect(cal.noticeOf(2031)).toBeUndefined();
     expect(cal.coversNum(day('2030-12-31'))).toBe(true);
+    expect(cal.businessNum(day('2030-12-31'))).toBe(1); // the last day of the year is built too
     expect(cal.coversNum(day('2031-01-01'))).toBe(false);
     expect(cal.coverage()).toEqual({ first: '2030-01-01', last: '2030-12-31', years: [2030] });
   });
@@ -280,12 +291,36 @@ describe('HolidayCalendar on one year', () => {
     expect(new HolidayCalendar(d).holidayNum(day('2030-01-01'))).toEqual({ zh: '测', en: 'Test' });
   });
 
+  it('isCalendarUnknown: only an object with known false', () => {
+    expect(isCalendarUnknown(cal.dayInfo('2031-01-01'))).toBe(true);
+    expect(isCalendarUnknown(cal.dayInfo('2030-01-01'))).toBe(false);
+    for (const x of [null, undefined, 'calendar unknown', false, {}, { known: 'false' }]) {
+      expect(isCalendarUnknown(x)).toBe(false);
+    }
+  });
+
+  it('next business day with rest days up to the end of coverage: the first unknown date', () => {
+    const d = Y2030();
+    d.years['2030'].holidays.push({
+      zh: '末',
+      en: 'End',
+      from: '2030-12-30',
+      to: '2030-12-31',
+      workdays: [],
+    });
+    expect(new HolidayCalendar(d).nextBusinessDay('2030-12-27')).toMatchObject({
+      known: false,
+      date: '2031-01-01',
+    });
+  });
+
   it('not a date is SETTLE_CALENDAR_INVALID', () => {
     for (const bad of ['2030-02-29', '2030-13-01', 'tomorrow', 1.5]) {
       expect(() => cal.dayInfo(bad as string)).toThrow(
         expect.objectContaining({
           code: 'SETTLE_CALENDAR_INVALID',
           message: `not a date YYYY-MM-DD: ${bad}`,
+          context: { key: 'date' },
         }),
       );
     }
@@ -354,6 +389,7 @@ describe('loadCalendar: the override folder', () => {
     mkdirSync(join(dir, 'd.json'));
     expect(() => loadCalendar(dir)).toThrow(
       expect.objectContaining({
+        cause: expect.objectContaining({ code: 'EISDIR' }),
         code: 'SETTLE_CALENDAR_UNREADABLE',
         message: `cannot read holiday calendar ${join(dir, 'd.json')}: EISDIR`,
         context: { key: 'settlement.calendarDir', file: join(dir, 'd.json') },
