@@ -19,8 +19,11 @@ import { rigWithSales } from './settleFakes.js';
 
 const BLANK = ' '.repeat(14);
 /** One 59-character record: RRN, status, mode, expected, cleared, arrived, reason. */
-const rec = (rrn: string, status: string, o: { exp?: string; arr?: string; reason?: string } = {}) =>
-  `${rrn}${status}T1${o.exp ?? BLANK}${BLANK}${o.arr ?? BLANK}${o.reason ?? '00'}`;
+const rec = (
+  rrn: string,
+  status: string,
+  o: { exp?: string; clr?: string; arr?: string; reason?: string } = {},
+) => `${rrn}${status}T1${o.exp ?? BLANK}${o.clr ?? BLANK}${o.arr ?? BLANK}${o.reason ?? '00'}`;
 
 const asked = (m: IsoMessage) => (hexToAscii(m.fields[62]).match(/.{12}/g) ?? []) as string[];
 const is951 = (m: IsoMessage) => m.mti === '0800' && m.fields[60]?.endsWith('951');
@@ -131,13 +134,32 @@ describe('SettlementTracker: scheduled passes', () => {
     await tracker.stop();
   });
 
-  it('an arrived sale (A) is never asked again', async () => {
+  it('an arrived sale (A) is never asked again; its record journalled field by field', async () => {
     const { rig, rrns } = await salesWithRrns(2);
     rig.host.fallback = answer951((r) =>
-      r === rrns[0] ? rec(r, 'A', { arr: '20261127110000' }) : rec(r, 'P'),
+      r === rrns[0]
+        ? rec(r, 'A', { clr: '20261126230000', arr: '20261127110000', reason: '01' })
+        : rec(r, 'P'),
     );
     const { tracker } = trackerFor(rig);
-    const r = await tracker.trackNow();
+    const pending = tracker.trackNow();
+    await Promise.resolve();
+    expect(tracker.busy).toBe(true);
+    const r = await pending;
+    expect(tracker.busy).toBe(false);
+    const [first] = rig.journal.trackedSettlements(0, true);
+    expect(rig.journal.settlementObservations(first.txnId)).toMatchObject([
+      {
+        rrn: rrns[0],
+        status: 'A',
+        mode: 'T1',
+        expectedArrival: null,
+        clearedAt: '20261126230000',
+        arrivedAt: '20261127110000',
+        delayReason: '01',
+        learntAt: rig.clock.now(),
+      },
+    ]);
     expect(r).toMatchObject({ asked: 2, messages: 1, observations: 2, arrived: 1, deferred: 0, errors: [] });
     expect(r.unreachable).toBe(false);
     await tracker.trackNow();
@@ -248,8 +270,9 @@ describe('SettlementTracker: kicks and forced batches', () => {
     tracker.kick({ batch: rig.journal.currentBatch() });
     tracker.replan(); // a pass now: the batch is not due yet
     await step(rig, tracker, 0);
+    await step(rig, tracker, 1000);
     expect(inquiries(rig)).toHaveLength(1);
-    await step(rig, tracker, SCHEDULE.FIRST_MS); // woken for the batch, not at the 2 h look
+    await step(rig, tracker, SCHEDULE.FIRST_MS - 1000); // woken for the batch, not at the 2 h look
     expect(inquiries(rig).map(asked)).toEqual([rrns, rrns]);
     await tracker.stop();
   });
@@ -378,7 +401,10 @@ describe('SettlementTracker: events, stop, replan', () => {
     await step(rig, tracker, DAY_MS);
     expect(inquiries(rig)).toEqual([]);
     await expect(tracker.trackNow()).rejects.toThrow(PosError);
-    await expect(tracker.trackNow()).rejects.toMatchObject({ code: 'TXN_STOPPING' });
+    await expect(tracker.trackNow()).rejects.toMatchObject({
+      code: 'TXN_STOPPING',
+      message: 'the runtime is stopping',
+    });
   });
 
   it('replan reads the configuration again at once: a raised ceiling sends the deferred group', async () => {
