@@ -76,6 +76,7 @@ describe('settleBatch', () => {
     expect(result.outcome).toBe('failed');
     expect(result.reason?.code).toBe('HOST_BAD_MAC');
     expect(result.textEn).toBe('settlement answer failed the MAC check');
+    expect(result.textZh).toBe('结算应答MAC校验失败');
     expect(result.responseCode).toBeUndefined();
     expect(result.openBatch).toBe(result.batch);
     expect(fx.journal.currentBatch()).toBe(result.batch);

@@ -150,3 +150,65 @@ describe('planInquiries over a manual clock', () => {
     expect(plan.wakeAt).toBe(now - MINUTE_MS + SCHEDULE.PENDING_MS);
   });
 });
+
+describe('planInquiries at the boundaries', () => {
+  const now = T0 + DAY_MS;
+
+  it('due exactly now is due; ties go by transaction id', () => {
+    const at = now - SCHEDULE.FIRST_MS; // authorised so that FIRST_MS ends exactly now
+    const plan = planInquiries([item(3, { authorisedAt: at }), item(2, { authorisedAt: at })], [], now, cfg);
+    expect(plan.inquiries.flat().map((i) => i.txnId)).toEqual([2, 3]);
+  });
+
+  it('the last look: up to OVERDUE_MS past trackDays, stopped a millisecond later', () => {
+    const end = now - 7 * DAY_MS - SCHEDULE.OVERDUE_MS;
+    expect(planInquiries([item(1, { authorisedAt: end })], [], now, cfg).inquiries.flat()).toHaveLength(1);
+    const gone = planInquiries([item(1, { authorisedAt: end - 1 })], [], now, cfg);
+    expect(gone.inquiries).toEqual([]);
+    expect(gone.stopped).toEqual([1]);
+  });
+
+  it('a manual track sends the not-yet-due ones in txn order: each counts as due now', () => {
+    const plan = planInquiries(
+      [item(1, { authorisedAt: now }), item(2, { authorisedAt: now - MINUTE_MS })],
+      [],
+      now,
+      cfg,
+      { manual: true },
+    );
+    expect(plan.inquiries.flat().map((i) => i.txnId)).toEqual([1, 2]);
+    expect(plan.wakeAt).toBeUndefined();
+  });
+
+  it('an inquiry exactly an hour old no longer counts; a ceiling of 0 waits an hour', () => {
+    const one = { maxInquiriesPerHour: 1, trackDays: 7 };
+    const due = [item(1, { authorisedAt: now - HOUR_MS })];
+    expect(planInquiries(due, [now - HOUR_MS], now, one).inquiries).toHaveLength(1);
+    expect(planInquiries(due, [now - HOUR_MS + 1], now, one)).toMatchObject({
+      inquiries: [],
+      deferred: 1,
+      wakeAt: now + 1,
+    });
+    expect(planInquiries(due, [], now, { maxInquiriesPerHour: 0, trackDays: 7 })).toMatchObject({
+      inquiries: [],
+      deferred: 1,
+      wakeAt: now + HOUR_MS,
+    });
+  });
+
+  it('wakes at the soonest of the items not due, whatever their order', () => {
+    const a = now - MINUTE_MS;
+    const p = (txnId: number, learnt: number) =>
+      item(txnId, { askedAt: learnt, latest: { status: 'P', learntAt: learnt } });
+    const plan = planInquiries([p(1, a), p(2, a - 30 * MINUTE_MS), p(3, a)], [], now, cfg);
+    expect(plan.wakeAt).toBe(a - 30 * MINUTE_MS + SCHEDULE.PENDING_MS);
+    expect('wakeAt' in planInquiries([], [], now, cfg)).toBe(false);
+  });
+
+  it('the ceiling frees a place when the oldest inquiry is an hour old, in whatever order they are given', () => {
+    const two = { maxInquiriesPerHour: 2, trackDays: 7 };
+    const due = [item(1, { authorisedAt: now - HOUR_MS })];
+    const plan = planInquiries(due, [now - 10 * MINUTE_MS, now - 50 * MINUTE_MS], now, two);
+    expect(plan).toMatchObject({ inquiries: [], deferred: 1, wakeAt: now + 10 * MINUTE_MS });
+  });
+});

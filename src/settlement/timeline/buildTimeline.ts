@@ -21,7 +21,6 @@ import {
   civilDate,
   type HolidayCalendar,
   type HolidayName,
-  weekday,
 } from '../calendar/HolidayCalendar.js';
 import { type Bilingual, CAUSE_OF_REASON, DELAY_CAUSES, type DelayCause } from './delayCauses.js';
 import { HostZone } from './HostZone.js';
@@ -340,17 +339,14 @@ export function buildTimeline(
     seg.push(arrivalFor(r, calendar, mode, clearBasis, true, false), 'batch-settled-late', 'contract');
   if (mode === 'T1') {
     // Each day skipped between the settlement day and the next business day, a run per holiday.
+    // A rest day there that is no holiday is a weekend day (a weekday that is not a business day
+    // is always inside a holiday period), so a run without a name is a weekend.
     const next = calendar.nextBusinessNum(calendarDay);
     const stop = next === -1 ? calendarDay + 1 : next;
     for (let d = calendarDay + 1; d < stop; ) {
       const holiday = calendar.holidayNum(d);
       let e = d + 1;
-      while (
-        e < stop &&
-        calendar.holidayNum(e)?.zh === holiday?.zh &&
-        (holiday || isRestWeekend(calendar, e))
-      )
-        e++;
+      while (e < stop && calendar.holidayNum(e)?.zh === holiday?.zh) e++;
       seg.push(zone.instant(e, r.payoutMs), 'non-business-day', 'contract', {
         days: { first: civilDate(d), last: civilDate(e - 1) },
         ...(holiday ? { holiday } : {}),
@@ -385,11 +381,6 @@ function inLearntOrder(xs: readonly HostObservation[]): readonly HostObservation
   for (let i = 1; i < xs.length; i++)
     if (xs[i].learntAt < xs[i - 1].learntAt) return [...xs].sort((a, b) => a.learntAt - b.learntAt);
   return xs;
-}
-
-function isRestWeekend(cal: HolidayCalendar, day: number): boolean {
-  const wd = weekday(day);
-  return (wd === 0 || wd === 6) && cal.businessNum(day) === 0;
 }
 
 function stagesOf(
