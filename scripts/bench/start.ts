@@ -40,7 +40,10 @@ function unitNodeOptions(): string {
 }
 /** Node flags for the runtime process: the unit's unless BENCH_NODE_ARGS says otherwise ('' for none). */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? unitNodeOptions()).split(' ').filter(Boolean);
-/** BENCH_STATUS_DUMP=FILE writes every status time (call index, socket ms, in-process ms) as CSV. */
+/**
+ * BENCH_STATUS_DUMP=FILE writes each status pair as CSV: index, when the socket call started (ms
+ * since this process started, as --trace-gc counts), socket ms, in-process ms.
+ */
 const STATUS_DUMP = process.env.BENCH_STATUS_DUMP;
 
 /** What the benchmark asks of a control client: one connection, `status` and `sale`. */
@@ -126,6 +129,9 @@ async function timeSales(
   return SALES / ((performance.now() - t0) / 1000);
 }
 
+/** When each socket `status` started (ms since this process started), for BENCH_STATUS_DUMP. */
+const socketCallStarts: number[] = [];
+
 async function timeCall(call: () => unknown): Promise<number> {
   const t0 = performance.now();
   await call();
@@ -147,8 +153,11 @@ async function timeStatusInterleaved(
   };
   for (let i = 0; i < 2 * STATUS_CALLS; i++) {
     const a = i % 2 === 0;
+    const firstAt = performance.now();
     const first = await timeCall(a ? socket : inProcess);
+    const secondAt = performance.now();
     const second = await timeCall(a ? inProcess : socket);
+    socketCallStarts.push(a ? firstAt : secondAt);
     const w = i < STATUS_CALLS ? out.first : out.warm;
     w.socket.push(a ? first : second);
     w.inProcess.push(a ? second : first);
@@ -244,9 +253,9 @@ async function main(): Promise<void> {
       const all = (w: { socket: number[]; inProcess: number[] }) =>
         w.socket.map((x, i) => [x, w.inProcess[i]]);
       const rows = [...all(status.first), ...all(status.warm)].map(
-        ([a, b], i) => `${i},${round(a)},${round(b)}`,
+        ([a, b], i) => `${i},${round(socketCallStarts[i])},${round(a)},${round(b)}`,
       );
-      writeFileSync(STATUS_DUMP, `call,socket_ms,in_process_ms\n${rows.join('\n')}\n`);
+      writeFileSync(STATUS_DUMP, `call,at_ms,socket_ms,in_process_ms\n${rows.join('\n')}\n`);
     }
     await rt.stop();
     await client.close();
