@@ -138,10 +138,9 @@ export class SettlementTracker {
     // of a pass (a read of every tracked sale) after each approval.
     const due = this.d.clock.now() + SCHEDULE.FIRST_MS;
     if (this.timer && this.timerDue <= due) return;
-    if (this.running) {
-      this.again = true;
-      return;
-    }
+    // A pass running plans again from the journal when it ends (afterPass), new sales and
+    // forced batches included; another pass at once would only read every tracked sale again.
+    if (this.running) return;
     this.wakeIn(SCHEDULE.FIRST_MS);
   }
 

@@ -134,11 +134,16 @@ export function planInquiries(
   const room = opts.manual ? groups.length : Math.max(0, cfg.maxInquiriesPerHour - recent.length);
   const inquiries = groups.slice(0, room);
   const deferred = groups.slice(room).reduce((n, g) => n + g.length, 0);
-  if (deferred > 0) {
-    // The window frees a place when its oldest inquiry is an hour old (the ones sent now count too).
+  const full = !opts.manual && recent.length + inquiries.length >= cfg.maxInquiriesPerHour;
+  if (full && (deferred > 0 || wakeAt !== undefined)) {
+    // The window frees a place when its oldest inquiry is an hour old (the ones sent now count
+    // too). Nothing can be asked before then: waking earlier, when the next sale falls due, only
+    // plans again for nothing (with thousands of sales falling due one after another, a busy
+    // loop of plans that held the event loop).
     const window = [...recent, ...inquiries.map(() => now)];
     const k = window.length - cfg.maxInquiriesPerHour;
-    later(Math.max(now + 1, (window[Math.max(0, k)] ?? now) + HOUR_MS));
+    const frees = Math.max(now + 1, (window[Math.max(0, k)] ?? now) + HOUR_MS);
+    wakeAt = deferred > 0 ? frees : Math.max(wakeAt ?? frees, frees);
   }
   return { inquiries, ...(wakeAt !== undefined ? { wakeAt } : {}), stopped, deferred };
 }

@@ -260,6 +260,29 @@ describe('SettlementTracker: kicks and forced batches', () => {
     await tracker.stop();
   });
 
+  it('kicks during a pass start no pass of their own: the pass after it plans the new sales', async () => {
+    const { rig, rrns } = await salesWithRrns(2);
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    const { tracker } = trackerFor(rig);
+    let plans = 0;
+    const read = rig.journal.trackedSettlements.bind(rig.journal);
+    rig.journal.trackedSettlements = (since, all) => {
+      plans++;
+      return read(since, all);
+    };
+    tracker.start();
+    rig.clock.advance(SCHEDULE.FIRST_MS);
+    expect(tracker.busy).toBe(true); // waiting for the host's answer
+    for (let k = 0; k < 5; k++) tracker.kick(); // approvals while it waits
+    await step(rig, tracker, 0);
+    await step(rig, tracker, MINUTE_MS);
+    expect(inquiries(rig).map(asked)).toEqual([rrns]);
+    expect(plans).toBe(2); // the pass and the plan after it; no pass per kick
+    await step(rig, tracker, 2 * HOUR_MS); // P is asked again at the 2 h look
+    expect(inquiries(rig).map(asked)).toEqual([rrns, rrns]);
+    await tracker.stop();
+  });
+
   it("a settled batch's sales are not due before FIRST_MS, even when a pass runs meanwhile", async () => {
     const { rig, rrns } = await salesWithRrns(2);
     rig.host.fallback = answer951((r) => rec(r, 'P'));

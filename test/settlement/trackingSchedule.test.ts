@@ -180,6 +180,26 @@ describe('planInquiries at the boundaries', () => {
     expect(plan.wakeAt).toBeUndefined();
   });
 
+  it('a full window wakes when a place frees, not when the next sale falls due (no plan for nothing)', () => {
+    const small = { maxInquiriesPerHour: 2, trackDays: 7 };
+    // sales authorised a millisecond apart: one falls due every millisecond from now on
+    const now = T0 + SCHEDULE.FIRST_MS;
+    const items = Array.from({ length: 100 }, (_, k) => item(k + 1, { authorisedAt: T0 + k }));
+    const sent = [now - 10 * MINUTE_MS, now - 5 * MINUTE_MS];
+    const plan = planInquiries(items, sent, now, small);
+    expect(plan).toMatchObject({ inquiries: [], deferred: 1, wakeAt: now - 10 * MINUTE_MS + HOUR_MS });
+    // nothing due yet, but the window is full: the first look waits for the window too
+    const notYet = planInquiries(items.slice(1), sent, now, small);
+    expect(notYet).toMatchObject({ inquiries: [], deferred: 0, wakeAt: now - 10 * MINUTE_MS + HOUR_MS });
+    // a place left: the next sale's due time
+    const room = planInquiries(items.slice(1), sent.slice(1), now, small);
+    expect(room).toMatchObject({ inquiries: [], deferred: 0, wakeAt: T0 + 1 + SCHEDULE.FIRST_MS });
+    // the inquiry sent now fills the window: the rest wait for the place it frees
+    const fills = planInquiries(items.slice(0, 20), sent.slice(1), now, small);
+    expect(fills.inquiries.flat().map((i) => i.txnId)).toEqual([1]);
+    expect(fills.wakeAt).toBe(now - 5 * MINUTE_MS + HOUR_MS);
+  });
+
   it('an inquiry exactly an hour old no longer counts; a ceiling of 0 waits an hour', () => {
     const one = { maxInquiriesPerHour: 1, trackDays: 7 };
     const due = [item(1, { authorisedAt: now - HOUR_MS })];
