@@ -36,7 +36,7 @@ const MAIN = resolve('dist/cli/main.js');
 /** The Node flags the systemd unit gives the runtime (its `Environment=NODE_OPTIONS=` line). */
 function unitNodeOptions(): string {
   const unit = readFileSync(resolve('deploy/posterm.service'), 'utf8');
-  return /^Environment=NODE_OPTIONS=(.*)$/m.exec(unit)?.[1].replace(/^"|"$/g, '') ?? '';
+  return /^Environment="?NODE_OPTIONS=([^"\n]*)"?$/m.exec(unit)?.[1] ?? '';
 }
 /** Node flags for the runtime process: the unit's unless BENCH_NODE_ARGS says otherwise ('' for none). */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? unitNodeOptions()).split(' ').filter(Boolean);
