@@ -8,24 +8,11 @@ import {
 } from '../../../src/settlement/timeline/buildTimeline.js';
 import { DELAY_CAUSES } from '../../../src/settlement/timeline/delayCauses.js';
 import { HOUR, host, obs, sh } from './scenario.js';
+import { online } from './timelineFixtures.js';
 
 const cal = bundledCalendar();
 const T1: SettlementContract = { mode: 'T1' };
 const D0: SettlementContract = { mode: 'D0' };
-
-function online(
-  auth: string,
-  batch?: string,
-  observations: SettlementFacts['observations'] = [],
-): SettlementFacts {
-  return {
-    rrn: '000000000001',
-    authorisedAt: sh(auth),
-    approval: 'online',
-    ...(batch ? { batchSettledAt: sh(batch) } : {}),
-    observations,
-  };
-}
 
 function only(tl: ReturnType<typeof buildTimeline>) {
   expect(tl.segments).toHaveLength(1);
