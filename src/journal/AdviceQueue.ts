@@ -283,6 +283,20 @@ export class AdviceQueue {
     );
   }
 
+  /** How many advices are pending and sent (counts only: no rows are read). */
+  openCounts(): { pending: number; sent: number } {
+    return this.ctx.guard(() => {
+      const from = this.openFromInTxn();
+      return this.ctx
+        .stmt(
+          `SELECT count(*) FILTER (WHERE state = 'pending') AS pending,
+                  count(*) FILTER (WHERE state = 'sent') AS sent
+           FROM advices WHERE id >= ? AND state IN ('pending', 'sent')`,
+        )
+        .get(from) as { pending: number; sent: number };
+    });
+  }
+
   list(state?: AdviceState): AdviceRecord[] {
     return this.ctx.guard(() => {
       // open states start at the low-water mark; finished ones need the whole table

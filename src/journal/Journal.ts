@@ -289,6 +289,23 @@ export class Journal {
     return this.txns.recoverAfterCrash();
   }
 
+  /**
+   * What the terminal still owes the host, as counts (status, queue depth, settlement checks):
+   * reversals due (as pendingReversals() lists them), advices pending and sent. Reads no rows.
+   */
+  owedCounts(): { reversals: number; advicesPending: number; advicesSent: number } {
+    const reversals = this.ctx.guard(
+      () =>
+        (
+          this.ctx
+            .stmt(`SELECT count(*) AS n FROM txns WHERE state = 'reversal-pending' AND can_send = 0`)
+            .get() as { n: number }
+        ).n,
+    );
+    const open = this.queue.openCounts();
+    return { reversals, advicesPending: open.pending, advicesSent: open.sent };
+  }
+
   /** Reversals still due (oldest first), including those past the attempt limit: never dropped. */
   pendingReversals(): PendingReversal[] {
     return this.ctx.guard(() =>

@@ -42,8 +42,9 @@ export class QueueDepth {
   private last = '';
 
   changed(journal: Journal, forwarder: Forwarder): RuntimeEventBody | undefined {
-    const reversals = journal.pendingReversals().length + forwarder.held.reversals;
-    const advices = journal.listQueue('pending').length + journal.listQueue('sent').length;
+    const owed = journal.owedCounts();
+    const reversals = owed.reversals + forwarder.held.reversals;
+    const advices = owed.advicesPending + owed.advicesSent;
     const depth = `${reversals}/${advices}`;
     if (depth === this.last) return undefined;
     this.last = depth;

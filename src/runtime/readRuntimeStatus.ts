@@ -32,9 +32,10 @@ export function readRuntimeStatus(
   }
   const minFreeBytes = profile.journal.minFreeBytes;
   // reversals held in memory (the journal could not write them) are owed too
-  const reversals = journal.pendingReversals().length + forwarder.held.reversals;
-  const advices = journal.listQueue('pending').length;
-  const advicesInFlight = journal.listQueue('sent').length;
+  const owed = journal.owedCounts();
+  const reversals = owed.reversals + forwarder.held.reversals;
+  const advices = owed.advicesPending;
+  const advicesInFlight = owed.advicesSent;
   return {
     profile: profile.name,
     terminalId: profile.terminalId,

@@ -132,6 +132,13 @@ function compare(m: Model, j: Journal): void {
   }
   const armed = m.txns.filter((t) => t.state === 'reversal-pending' && !t.neverSent).map((t) => t.id);
   expect(j.pendingReversals().map((p) => p.txn.id)).toEqual(armed);
+  // the counts status and queue events read, against the model (not against the lists)
+  const advices = (s: string) => m.advices.filter((a) => a.state === s).length;
+  expect(j.owedCounts()).toEqual({
+    reversals: armed.length,
+    advicesPending: advices('pending'),
+    advicesSent: advices('sent'),
+  });
 }
 
 class BeginCmd implements fc.Command<Model, Real> {
