@@ -6,9 +6,11 @@
  *   STARTS starts; the first one creates the journal and its key);
  * - RSS of the runtime process (/proc/PID/status VmRSS, and its peak VmHWM) after SALES sales
  *   through the control socket, and every 1,000 sales (BENCH_SALES=10000: a leak check);
- * - the control round trip of `status` (p50/p99) next to the same `status` called in-process on
- *   a Runtime object in this process (its own journal with the same sales), the two interleaved:
- *   all calls, the first STATUS_CALLS after the sales, then STATUS_CALLS more (warm);
+ * - the control round trip of `status` (p50/p99) from a till process of its own, next to the
+ *   same `status` called in-process on a Runtime object in this process (its own journal with the
+ *   same sales) and to a bare Node echo of as many bytes (the machine's floor), interleaved
+ *   (statusRoundTrip.ts): all calls, the first STATUS_CALLS after the sales, then STATUS_CALLS
+ *   more (warm);
  * - sales per second through the socket next to the same sales called in-process (Runtime object,
  *   same journal, same virtual reader over TCP, same simulator) in the same run.
  * The virtual reader runs in this process and hands the card over at once (no 30 ms tap); the
@@ -21,12 +23,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PostermClient } from '../../src/control/PostermClient.js';
+import { encodeEnvelope } from '../../src/control/protoCodec.js';
 import { startVirtualReader } from '../../src/emulator/VirtualReaderServer.js';
 import { silentLogger } from '../../src/log.js';
 import { parseProfile } from '../../src/profile/loadProfile.js';
 import { Runtime } from '../../src/runtime/Runtime.js';
 import { emulatorProfileJson } from './profileJson.js';
 import { startSimProcess } from './simProcess.js';
+import { pct, statusFigures, timeStatusRoundTrips } from './statusRoundTrip.js';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 10);
 const SALES = Number(process.env.BENCH_SALES ?? 1000);
@@ -41,8 +45,8 @@ function unitNodeOptions(): string {
 /** Node flags for the runtime process: the unit's unless BENCH_NODE_ARGS says otherwise ('' for none). */
 const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? unitNodeOptions()).split(' ').filter(Boolean);
 /**
- * BENCH_STATUS_DUMP=FILE writes each status pair as CSV: index, when the socket call started (ms
- * since this process started, as --trace-gc counts), socket ms, in-process ms.
+ * BENCH_STATUS_DUMP=FILE writes each status round as CSV: index, when the socket call started (ms
+ * since this process started, as --trace-gc counts), socket, echo and in-process ms.
  */
 const STATUS_DUMP = process.env.BENCH_STATUS_DUMP;
 
@@ -69,10 +73,6 @@ async function protobufClient(socket: string): Promise<BenchClient> {
 const connectClient: (socket: string) => Promise<BenchClient> = protobufClient;
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
 
 function spawnRuntime(profileFile: string, logFile: string): ChildProcess {
   return spawn(
@@ -127,54 +127,6 @@ async function timeSales(
     if (every && (i + 1) % 1000 === 0) every(i + 1);
   }
   return SALES / ((performance.now() - t0) / 1000);
-}
-
-/** When each socket `status` started (ms since this process started), for BENCH_STATUS_DUMP. */
-const socketCallStarts: number[] = [];
-
-async function timeCall(call: () => unknown): Promise<number> {
-  const t0 = performance.now();
-  await call();
-  return performance.now() - t0;
-}
-
-/**
- * `status` both ways, alternating which goes first: STATUS_CALLS of each right after the sales
- * (the runtime's first thousands of calls, while V8 still optimises the control path), then
- * STATUS_CALLS more of each (warm: how a runtime that has been up for a while answers).
- */
-async function timeStatusInterleaved(
-  socket: () => unknown,
-  inProcess: () => unknown,
-): Promise<Record<'first' | 'warm', { socket: number[]; inProcess: number[] }>> {
-  const out = {
-    first: { socket: [] as number[], inProcess: [] as number[] },
-    warm: { socket: [], inProcess: [] },
-  };
-  for (let i = 0; i < 2 * STATUS_CALLS; i++) {
-    const a = i % 2 === 0;
-    const firstAt = performance.now();
-    const first = await timeCall(a ? socket : inProcess);
-    const secondAt = performance.now();
-    const second = await timeCall(a ? inProcess : socket);
-    socketCallStarts.push(a ? firstAt : secondAt);
-    const w = i < STATUS_CALLS ? out.first : out.warm;
-    w.socket.push(a ? first : second);
-    w.inProcess.push(a ? second : first);
-  }
-  return out;
-}
-
-/** p50/p99 of both and what the socket adds. */
-function statusFigures(prefix: string, w: { socket: number[]; inProcess: number[] }) {
-  return {
-    [`${prefix}socket_p50_ms`]: round(pct(w.socket, 50)),
-    [`${prefix}socket_p99_ms`]: round(pct(w.socket, 99)),
-    [`${prefix}in_process_p50_ms`]: round(pct(w.inProcess, 50)),
-    [`${prefix}in_process_p99_ms`]: round(pct(w.inProcess, 99)),
-    [`${prefix}socket_added_p50_ms`]: round(pct(w.socket, 50) - pct(w.inProcess, 50)),
-    [`${prefix}socket_added_p99_ms`]: round(pct(w.socket, 99) - pct(w.inProcess, 99)),
-  };
 }
 
 async function main(): Promise<void> {
@@ -243,19 +195,22 @@ async function main(): Promise<void> {
     await rt.settle();
     const inProcessSalesPerS = await timeSales((a) => rt.engine.sale({ amountMinor: a }));
 
-    // status both ways, interleaved (which goes first alternates), so both see the same moments
-    // of the machine's load
-    const status = await timeStatusInterleaved(
-      () => client.status(),
-      () => rt.status(),
-    );
+    // status three ways, interleaved (statusRoundTrip.ts)
+    const status = await timeStatusRoundTrips({
+      dir,
+      socket,
+      benchStatus: () => client.status(),
+      inProcess: () => rt.status(),
+      echoBytes: encodeEnvelope(1, 'response', { status: await rt.status() }).length,
+      calls: STATUS_CALLS,
+    });
     if (STATUS_DUMP) {
-      const all = (w: { socket: number[]; inProcess: number[] }) =>
-        w.socket.map((x, i) => [x, w.inProcess[i]]);
-      const rows = [...all(status.first), ...all(status.warm)].map(
-        ([a, b], i) => `${i},${round(socketCallStarts[i])},${round(a)},${round(b)}`,
+      const w = [status.first, status.warm];
+      const rows = w.flatMap((x) => x.socket.map((ms, i) => [ms, x.echo[i], x.inProcess[i]]));
+      writeFileSync(
+        STATUS_DUMP,
+        `call,at_ms,socket_ms,echo_ms,in_process_ms\n${rows.map((r, i) => [i, status.socketAt[i], ...r].map(round).join(',')).join('\n')}\n`,
       );
-      writeFileSync(STATUS_DUMP, `call,at_ms,socket_ms,in_process_ms\n${rows.join('\n')}\n`);
     }
     await rt.stop();
     await client.close();
@@ -274,6 +229,7 @@ async function main(): Promise<void> {
         rss_mb_each_1000_sales: rssBySales,
         ...statusFigures('status_all_', {
           socket: [...status.first.socket, ...status.warm.socket],
+          echo: [...status.first.echo, ...status.warm.echo],
           inProcess: [...status.first.inProcess, ...status.warm.inProcess],
         }),
         ...statusFigures('status_first_', status.first),
@@ -281,8 +237,10 @@ async function main(): Promise<void> {
         sales_per_s_socket: Math.round(socketSalesPerS),
         sales_per_s_in_process: Math.round(inProcessSalesPerS),
         client: 'protobuf PostermClient (one connection)',
+        status_from: status.from === 'till' ? 'a till process of its own' : 'the benchmark process',
         status_calls: STATUS_CALLS,
-        status_order: 'interleaved',
+        status_order: 'interleaved with the echo floor and in-process',
+        steal_share_during_status: round(status.stealShare),
         node: process.version,
         node_args: NODE_ARGS.join(' '),
         cpus: cpus().length,
