@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { PostermClient } from '../control/PostermClient.js';
-import { PosError } from '../errors.js';
+import { isPosError, PosError } from '../errors.js';
 import { formatAmount } from '../money.js';
 import { loadProfile } from '../profile/loadProfile.js';
 import { statusIsHealthy } from '../runtime/runtimeStatus.js';
@@ -68,14 +68,34 @@ function tillIdOf(values: Record<string, unknown>): { tillId?: string } {
   return typeof id === 'string' ? { tillId: id } : {};
 }
 
+/**
+ * A money request whose answer never came back (the connection closed, or no answer in time):
+ * the same code, and what to do, since the runtime may have charged it (or reversed it).
+ */
+export function unansweredTxn(e: unknown, tillId: string | undefined): unknown {
+  if (!isPosError(e) || (e.code !== 'CONTROL_CLOSED' && e.code !== 'CONTROL_TIMEOUT')) return e;
+  const ask = tillId
+    ? `ask 'posterm txn-status ${tillId}' once the runtime answers again`
+    : "check 'posterm status' and the journal once the runtime answers again; with --till-id, txn-status would tell";
+  return new PosError(
+    e.code,
+    `${e.message}; the outcome of this request is not known here: do not repeat it blindly, ${ask} (an outcome the runtime could not learn is reversed)`,
+    { ...e.context, ...(tillId ? { tillId } : {}) },
+  );
+}
+
 async function runTxn(
   io: CliIo,
-  json: boolean,
-  socket: string,
+  values: ReturnType<typeof parse>['values'],
   call: (c: PostermClient) => Promise<TxnResult>,
 ): Promise<number> {
-  const r = await withClient(socket, call);
-  io.stdout.write(`${json ? JSON.stringify(r) : formatResult(r)}\n`);
+  let r: TxnResult;
+  try {
+    r = await withClient(socketOf(values), call);
+  } catch (e) {
+    throw unansweredTxn(e, tillIdOf(values).tillId);
+  }
+  io.stdout.write(`${values.json ? JSON.stringify(r) : formatResult(r)}\n`);
   return r.outcome === 'approved' ? ExitCode.Ok : ExitCode.Failed;
 }
 
@@ -98,7 +118,7 @@ export const sale: CliCommand = {
         : undefined;
     const amountMinor = amountArg(positionals[0]);
     const req = { amountMinor, ...(mode ? { mode } : {}), ...tillIdOf(values) };
-    return runTxn(io, values.json, socketOf(values), (c) => c.sale(req));
+    return runTxn(io, values, (c) => c.sale(req));
   },
 };
 
@@ -109,7 +129,7 @@ export const voidCmd: CliCommand = {
     const { values, positionals } = parse(argv, TILL_ID);
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
-    return runTxn(io, values.json, socketOf(values), (c) => c.void({ rrn, ...tillIdOf(values) }));
+    return runTxn(io, values, (c) => c.void({ rrn, ...tillIdOf(values) }));
   },
 };
 
@@ -121,7 +141,7 @@ export const refund: CliCommand = {
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
     const amountMinor = amountArg(positionals[1]);
-    return runTxn(io, values.json, socketOf(values), (c) =>
+    return runTxn(io, values, (c) =>
       c.refund({ rrn, amountMinor, ...tillIdOf(values) }),
     );
   },
@@ -153,7 +173,7 @@ export const inquiry: CliCommand = {
   usage: 'posterm inquiry [--profile NAME|FILE] [--socket PATH] [--json]',
   async run(argv, io) {
     const { values } = parse(argv);
-    return runTxn(io, values.json, socketOf(values), (c) => c.inquiry());
+    return runTxn(io, values, (c) => c.inquiry());
   },
 };
 
