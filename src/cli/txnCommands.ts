@@ -141,9 +141,7 @@ export const refund: CliCommand = {
     const rrn = positionals[0];
     if (!rrn || !/^[0-9A-Za-z]{12}$/.test(rrn)) throw new PosError('CLI_USAGE', 'RRN must be 12 characters');
     const amountMinor = amountArg(positionals[1]);
-    return runTxn(io, values, (c) =>
-      c.refund({ rrn, amountMinor, ...tillIdOf(values) }),
-    );
+    return runTxn(io, values, (c) => c.refund({ rrn, amountMinor, ...tillIdOf(values) }));
   },
 };
 

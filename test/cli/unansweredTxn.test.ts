@@ -19,7 +19,9 @@ async function dyingRuntime(): Promise<string> {
   dir = mkdtempSync(join(tmpdir(), 'posterm-unanswered-'));
   const path = join(dir, 'control.sock');
   server = createServer((s) => {
-    s.write(encodeEnvelope(0, 'hello', { apiMajor: 1, apiMinor: 3, software: 'dying', maxFrameBytes: 65536 }));
+    s.write(
+      encodeEnvelope(0, 'hello', { apiMajor: 1, apiMinor: 3, software: 'dying', maxFrameBytes: 65536 }),
+    );
     s.once('data', () => s.destroy());
   });
   await new Promise<void>((r) => server!.listen(path, r));
@@ -33,7 +35,7 @@ describe('a sale whose answer never comes back', () => {
     const code = await main(['sale', '12.34', '--till-id', 'T-77', '--socket', socket], io);
     expect(code).not.toBe(0);
     expect(io.err()).toContain('CONTROL_CLOSED');
-    expect(io.err()).toContain("posterm txn-status T-77");
+    expect(io.err()).toContain('posterm txn-status T-77');
     expect(io.err()).toContain('do not repeat it blindly');
     expect(io.out()).toBe('');
   });
