@@ -19,7 +19,16 @@
  * settlement at its 1,000th sale. Prints one JSON line.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PostermClient } from '../../src/control/PostermClient.js';
@@ -74,14 +83,20 @@ const connectClient: (socket: string) => Promise<BenchClient> = protobufClient;
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
+/** BENCH_RUNTIME_STDOUT=FILE appends the runtime's stdout there (e.g. with --trace-gc in its flags). */
+const RUNTIME_STDOUT = process.env.BENCH_RUNTIME_STDOUT;
+
 function spawnRuntime(profileFile: string, logFile: string): ChildProcess {
-  return spawn(
+  const stdout = RUNTIME_STDOUT ? openSync(RUNTIME_STDOUT, 'a') : 'ignore';
+  const child = spawn(
     process.execPath,
     [...NODE_ARGS, MAIN, 'run', '--profile', profileFile, '--log-file', logFile],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', stdout, 'inherit'],
     },
   );
+  if (typeof stdout === 'number') closeSync(stdout); // the child has its own copy
+  return child;
 }
 
 /** Polls `status` until the socket answers; returns ms since `t0`. */
