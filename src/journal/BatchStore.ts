@@ -14,6 +14,19 @@ export const COUNTED_SQL = `((t.kind IN ('purchase', 'offline-sale') AND t.state
   AND t.voided = 0) OR (t.kind = 'refund' AND t.state = 'approved'))`;
 
 /**
+ * The rows of one batch, as SQL on `txns t` (three parameters, each the batch): ids from the
+ * batch's first span to the end of its last one (batch_spans, migration 8), and of that batch
+ * (a number used again has spans far apart; rows of other batches between them are left out).
+ */
+export const IN_BATCH_SQL = `t.id BETWEEN (SELECT min(first_id) FROM batch_spans WHERE batch = ?)
+  AND (SELECT coalesce(min(n.first_id) - 1, 9223372036854775807) FROM batch_spans n
+    WHERE n.first_id > (SELECT max(first_id) FROM batch_spans WHERE batch = ?))
+  AND t.batch = ?`;
+
+/** The parameters of IN_BATCH_SQL. */
+export const inBatch = (batch: string) => [batch, batch, batch];
+
+/**
  * Batches: their settlement state, the batch number the host handed while a batch was open, and
  * what a batch upload needs (the PAN of each counted transaction, sealed, until the batch
  * closes). Methods that end in `InTxn` must run inside `ctx.atomic`.
@@ -92,9 +105,9 @@ export class BatchStore {
         .stmt(
           `SELECT t.id, t.stan, t.amount_minor, t.kind, t.upload_pan_blob AS pan_blob,
              (t.upload_pan_blob IS NOT NULL AND t.uploaded = 1) AS uploaded
-           FROM txns t WHERE t.batch = ? AND ${COUNTED_SQL} ORDER BY t.id`,
+           FROM txns t WHERE ${IN_BATCH_SQL} AND ${COUNTED_SQL} ORDER BY t.id`,
         )
-        .all(batch) as {
+        .all(...inBatch(batch)) as {
         id: number;
         stan: string;
         amount_minor: number;
@@ -139,9 +152,10 @@ export class BatchStore {
         .run(batch, t.wallMs, t.monoMs);
       this.ctx
         .stmt(
-          'UPDATE txns SET upload_pan_blob = NULL, uploaded = 0 WHERE batch = ? AND upload_pan_blob IS NOT NULL',
+          `UPDATE txns AS t SET upload_pan_blob = NULL, uploaded = 0
+           WHERE ${IN_BATCH_SQL} AND t.upload_pan_blob IS NOT NULL`,
         )
-        .run(batch);
+        .run(...inBatch(batch));
       const current = this.counters.read('batch');
       if (pad6(current) !== batch) return pad6(current);
       const host = this.counters.read('host_batch');
@@ -166,7 +180,8 @@ export class BatchStore {
         return 'same';
       }
       const used =
-        this.ctx.stmt('SELECT 1 FROM txns WHERE batch = ? LIMIT 1').get(pad6(current)) !== undefined;
+        this.ctx.stmt(`SELECT 1 FROM txns t WHERE ${IN_BATCH_SQL} LIMIT 1`).get(...inBatch(pad6(current))) !==
+        undefined;
       if (used || this.stateInTxn(pad6(current)) !== 'open') {
         this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'host_batch'`).run(value);
         return 'deferred';
@@ -222,9 +237,14 @@ export class BatchStore {
            sum(CASE WHEN t.kind IN ('purchase', 'offline-sale') AND ${COUNTED_SQL} THEN t.amount_minor ELSE 0 END) AS da,
            sum(t.kind = 'refund' AND ${COUNTED_SQL}) AS cn,
            sum(CASE WHEN t.kind = 'refund' AND ${COUNTED_SQL} THEN t.amount_minor ELSE 0 END) AS ca
-         FROM txns t WHERE t.batch = ?`,
+         FROM txns t WHERE ${IN_BATCH_SQL}`,
       )
-      .get(batch) as { dn: number | null; da: number | null; cn: number | null; ca: number | null };
+      .get(...inBatch(batch)) as {
+      dn: number | null;
+      da: number | null;
+      cn: number | null;
+      ca: number | null;
+    };
     return {
       batch,
       debitCount: r.dn ?? 0,
@@ -245,7 +265,7 @@ export class BatchStore {
   }
 
   private openInTxn(value: number): void {
-    this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'batch'`).run(value);
+    this.counters.setBatchInTxn(value);
     this.ctx.stmt(`UPDATE counters SET value = 0 WHERE name = 'host_batch'`).run();
     // a number used before (wrap-around, or a host handing an old one) opens afresh
     this.ctx.stmt('DELETE FROM batches WHERE batch = ?').run(pad6(value));

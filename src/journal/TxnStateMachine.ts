@@ -1,7 +1,7 @@
 import { PosError } from '../errors.js';
 import { maskPan } from '../mask.js';
 import type { AdviceQueue } from './AdviceQueue.js';
-import type { BatchStore } from './BatchStore.js';
+import { type BatchStore, IN_BATCH_SQL, inBatch } from './BatchStore.js';
 import { checkCardData } from './CardVault.js';
 import { type Counters, LAST_STAN_COLUMNS, type LastStanRow } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
@@ -182,10 +182,10 @@ export class TxnStateMachine {
       if (approved && row.kind === 'void' && row.orig_batch && row.orig_stan) {
         this.ctx
           .stmt(
-            `UPDATE txns SET voided = 1 WHERE batch = ? AND stan = ? AND kind IN ('purchase', 'offline-sale')
-               AND id <> ?`,
+            `UPDATE txns AS t SET voided = 1 WHERE ${IN_BATCH_SQL} AND t.stan = ?
+               AND t.kind IN ('purchase', 'offline-sale') AND t.id <> ?`,
           )
-          .run(row.orig_batch, row.orig_stan, id);
+          .run(...inBatch(row.orig_batch), row.orig_stan, id);
       }
       return true;
     });

@@ -175,7 +175,8 @@ describe('migration 3', () => {
       ALTER TABLE txns DROP COLUMN settle_asked_wall; ALTER TABLE txns DROP COLUMN settle_status;
       DROP TABLE batches; DROP INDEX txns_original;
       DELETE FROM counters WHERE name IN ('host_batch', 'offline_code', 'run');
-      DROP INDEX txns_till_id; ALTER TABLE txns DROP COLUMN till_id; ALTER TABLE txns DROP COLUMN result_json;`);
+      DROP INDEX txns_till_id; ALTER TABLE txns DROP COLUMN till_id; ALTER TABLE txns DROP COLUMN result_json;
+      DROP TABLE batch_spans; CREATE INDEX txns_batch_stan ON txns (batch, stan);`);
     old.pragma('user_version = 1');
     old.close();
     expect(MIGRATIONS.map((m) => m.version)).toContain(3);
