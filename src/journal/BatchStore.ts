@@ -1,7 +1,7 @@
 import { PosError } from '../errors.js';
 import type { Counters } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
-import { checkDigits, stepNow, txnRecordId } from './records.js';
+import { adviceRecordId, checkDigits, stepNow, txnRecordId } from './records.js';
 import type { BatchInfo, BatchState, BatchTotals, UploadEntry } from './types.js';
 
 const pad6 = (n: number) => String(n).padStart(6, '0');
@@ -57,7 +57,7 @@ export class BatchStore {
     return this.ctx.guard(() => this.stateInTxn(batch));
   }
 
-  private stateInTxn(batch: string): BatchState {
+  stateInTxn(batch: string): BatchState {
     const row = this.ctx.stmt('SELECT state FROM batches WHERE batch = ?').get(batch) as
       | { state: BatchState }
       | undefined;
@@ -98,21 +98,31 @@ export class BatchStore {
     });
   }
 
-  /** The counted transactions of a batch, oldest first, with their PAN (decrypted) when kept. */
-  uploadEntries(batch: string): UploadEntry[] {
+  /**
+   * The counted transactions of a batch, oldest first, with their PAN (decrypted) when kept: the
+   * row's own upload PAN, or, for an offline sale whose advice is still open (no upload PAN yet),
+   * the advice's card data. `openAdvicesFrom`: no open advice has a smaller id (AdviceQueue);
+   * an advice's id is never larger than its transaction's (both taken in one commit).
+   */
+  uploadEntries(batch: string, openAdvicesFrom = 1): UploadEntry[] {
     return this.ctx.guard(() => {
       const rows = this.ctx
         .stmt(
-          `SELECT t.id, t.stan, t.amount_minor, t.kind, t.upload_pan_blob AS pan_blob,
-             (t.upload_pan_blob IS NOT NULL AND t.uploaded = 1) AS uploaded
-           FROM txns t WHERE ${IN_BATCH_SQL} AND ${COUNTED_SQL} ORDER BY t.id`,
+          `SELECT t.id, t.stan, t.amount_minor, t.kind, t.upload_pan_blob AS pan_blob, a.id AS advice_id,
+             a.card_blob AS advice_blob,
+             ((t.upload_pan_blob IS NOT NULL OR a.card_blob IS NOT NULL) AND t.uploaded = 1) AS uploaded
+           FROM txns t LEFT JOIN advices a ON t.upload_pan_blob IS NULL AND t.state = 'offline-approved'
+             AND a.id BETWEEN ? AND t.id AND a.txn_id = t.id
+           WHERE ${IN_BATCH_SQL} AND ${COUNTED_SQL} ORDER BY t.id`,
         )
-        .all(...inBatch(batch)) as {
+        .all(openAdvicesFrom, ...inBatch(batch)) as {
         id: number;
         stan: string;
         amount_minor: number;
         kind: string;
         pan_blob: Buffer | null;
+        advice_id: number | null;
+        advice_blob: Buffer | null;
         uploaded: number;
       }[];
       return rows.map((r) => ({
@@ -120,7 +130,11 @@ export class BatchStore {
         stan: r.stan,
         amountMinor: r.amount_minor,
         credit: r.kind === 'refund',
-        pan: r.pan_blob ? this.ctx.vault.open(uploadRecordId(r.id), r.pan_blob).pan : null,
+        pan: r.pan_blob
+          ? this.ctx.vault.open(uploadRecordId(r.id), r.pan_blob).pan
+          : r.advice_blob && r.advice_id !== null
+            ? this.ctx.vault.open(adviceRecordId(r.advice_id), r.advice_blob).pan
+            : null,
         uploaded: r.uploaded === 1,
       }));
     });
@@ -129,7 +143,10 @@ export class BatchStore {
   /** An 0330 acknowledged the 0320 that carried these transactions. */
   markUploaded(txnIds: readonly number[]): void {
     this.ctx.atomic(() => {
-      const s = this.ctx.stmt('UPDATE txns SET uploaded = 1 WHERE id = ? AND upload_pan_blob IS NOT NULL');
+      // an offline sale not yet forwarded has its PAN in its advice (see uploadEntries)
+      const s = this.ctx.stmt(
+        `UPDATE txns SET uploaded = 1 WHERE id = ? AND (upload_pan_blob IS NOT NULL OR state = 'offline-approved')`,
+      );
       for (const id of txnIds) s.run(id);
     });
   }
@@ -153,7 +170,7 @@ export class BatchStore {
       this.ctx
         .stmt(
           `UPDATE txns AS t SET upload_pan_blob = NULL, uploaded = 0
-           WHERE ${IN_BATCH_SQL} AND t.upload_pan_blob IS NOT NULL`,
+           WHERE ${IN_BATCH_SQL} AND (t.upload_pan_blob IS NOT NULL OR t.uploaded = 1)`,
         )
         .run(...inBatch(batch));
       const current = this.counters.read('batch');

@@ -201,7 +201,7 @@ export class Journal {
   }
   /** What the batch upload carries: the counted transactions, PANs decrypted (never log them). */
   uploadEntries(batch: string): UploadEntry[] {
-    return this.batches.uploadEntries(batch);
+    return this.batches.uploadEntries(batch, this.queue.openFromId());
   }
   /** Commit after each 0330 00: these entries need not be sent again. */
   markUploaded(txnIds: readonly number[]): void {
