@@ -170,7 +170,7 @@ export class BatchStore {
       this.ctx
         .stmt(
           `UPDATE txns AS t SET upload_pan_blob = NULL, uploaded = 0
-           WHERE ${IN_BATCH_SQL} AND (t.upload_pan_blob IS NOT NULL OR t.uploaded = 1)`,
+           WHERE ${IN_BATCH_SQL} AND t.upload_pan_blob IS NOT NULL`,
         )
         .run(...inBatch(batch));
       const current = this.counters.read('batch');
@@ -225,11 +225,16 @@ export class BatchStore {
       const current = pad6(this.counters.read('batch'));
       const rows = this.ctx
         .stmt(
-          `SELECT t.batch AS batch, coalesce(b.state, 'open') AS state, min(t.id) AS first,
+          // the spans of the batches not closed, not the whole table (every row of a batch lies in
+          // one of its spans)
+          `SELECT s.batch AS batch, coalesce(b.state, 'open') AS state, min(t.id) AS first,
              sum(${COUNTED_SQL}) AS counted
-           FROM txns t LEFT JOIN batches b ON b.batch = t.batch
+           FROM batch_spans s LEFT JOIN batches b ON b.batch = s.batch
+             JOIN txns t ON t.id >= s.first_id AND t.id < coalesce(
+               (SELECT min(n.first_id) FROM batch_spans n WHERE n.first_id > s.first_id), 9223372036854775807)
+               AND t.batch = s.batch
            WHERE coalesce(b.state, 'open') <> 'closed'
-           GROUP BY t.batch ORDER BY first`,
+           GROUP BY s.batch ORDER BY first`,
         )
         .all() as { batch: string; state: BatchState; counted: number }[];
       const out: BatchInfo[] = rows

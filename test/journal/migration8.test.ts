@@ -137,6 +137,19 @@ describe('migration 8 (a batch is found by its spans of ids, not by an index)', 
         const numbers = (db.prepare('SELECT DISTINCT batch FROM txns').all() as { batch: string }[]).map(
           (r) => r.batch,
         );
+        // unsettled batches by spans: the same as grouping the whole table (the query before v8)
+        const unsettled = (
+          db
+            .prepare(
+              `SELECT t.batch, min(t.id) AS first, sum(t.voided = 0) AS counted FROM txns t
+               LEFT JOIN batches b ON b.batch = t.batch WHERE coalesce(b.state, 'open') <> 'closed'
+               GROUP BY t.batch ORDER BY first`,
+            )
+            .all() as { batch: string; counted: number }[]
+        )
+          .filter((r) => r.batch !== j.currentBatch() && r.counted > 0)
+          .map((r) => r.batch);
+        expect(j.unsettledBatches().map((b) => b.batch)).toEqual([...unsettled, j.currentBatch()]);
         for (const b of [...numbers, j.currentBatch()]) {
           const ids = (
             db.prepare('SELECT id FROM txns WHERE batch = ? ORDER BY id').all(b) as { id: number }[]
