@@ -5,20 +5,34 @@
  * (table or index) with SQLite's dbstat. Prints, per commit, the average pages per b-tree.
  * Checkpoints are held off while it runs so that every frame stays readable.
  *
- *   npx tsx scripts/bench/walPages.ts [N]
+ *   npx tsx scripts/bench/walPages.ts [N] [--page-size BYTES]
+ *
+ * --page-size: a journal made at that page size (kept: no rebuild to 512 at open), to compare.
  */
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import type Database from 'better-sqlite3';
+import Sqlite from 'better-sqlite3';
 import { Journal } from '../../src/journal/index.js';
 import { enqueueSample, SAMPLE_CARD, SAMPLE_FIELDS } from './sampleAdvice.js';
 
-const N = Number(process.argv[2] ?? 200);
+const { values, positionals } = parseArgs({
+  options: { 'page-size': { type: 'string' } },
+  allowPositionals: true,
+});
+const N = Number(positionals[0] ?? 200);
 const dir = mkdtempSync(join(tmpdir(), 'posterm-walpages-'));
 const path = join(dir, 'journal.db');
-const journal = Journal.open({ path, key: randomBytes(32) });
+if (values['page-size']) {
+  const pre = new Sqlite(path);
+  pre.pragma(`page_size = ${Number(values['page-size'])}`);
+  pre.exec('VACUUM');
+  pre.close();
+}
+const journal = Journal.open({ path, key: randomBytes(32), pageSizeConversionMaxBytes: 0 });
 const db = (journal as unknown as { ctx: { db: Database.Database } }).ctx.db;
 db.pragma('wal_autocheckpoint = 0');
 const pageSize = db.pragma('page_size', { simple: true }) as number;
@@ -57,6 +71,7 @@ function measure(label: string, fn: () => void, on: boolean): void {
     t[name] = (t[name] ?? 0) + 1;
   }
   t['(frames)'] = (t['(frames)'] ?? 0) + pages.length;
+  t['(WAL bytes)'] = (t['(WAL bytes)'] ?? 0) + pages.length * frameSize;
 }
 
 const fields = { ...SAMPLE_FIELDS, 42: '123456789012345', 49: '156' };
@@ -85,7 +100,12 @@ for (const [label, t] of Object.entries(totals)) {
   out[label] = Object.fromEntries(
     Object.entries(t)
       .sort((a, b) => b[1] - a[1])
-      .map(([k, v]) => [k, Math.round((v / N) * 100) / 100]),
+      .map(([k, v]) => [
+        k,
+        Math.round(v / N) === v / N || k === '(WAL bytes)'
+          ? Math.round(v / N)
+          : Math.round((v / N) * 100) / 100,
+      ]),
   );
 }
 console.log(JSON.stringify({ pageSize, commits: N, pagesPerCommit: out }, null, 1));

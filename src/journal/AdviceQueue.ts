@@ -112,8 +112,8 @@ export class AdviceQueue {
       ctx
         .stmt(
           `INSERT INTO txns (id, kind, state, approval_mode, amount_minor, currency, stan, batch, auth_code, masked_pan,
-             entry_mode, can_send, created_wall, created_mono, till_id, upload_pan_blob, stan_alloc)
-           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
+             entry_mode, can_send, created_wall, created_mono, till_id, stan_alloc)
+           VALUES (?, 'offline-sale', 'offline-approved', 'offline', ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)`,
         )
         .run(
           txn.id,
@@ -127,8 +127,8 @@ export class AdviceQueue {
           t.wallMs,
           t.monoMs,
           tillId ?? null,
-          // an offline sale counts in its batch: a batch upload may need its PAN until the batch closes
-          this.batches?.sealUploadPan(txn.id, card.pan) ?? null,
+          // no batch-upload PAN sealed here (one seal per enqueue, issue 13): while the advice is
+          // open the batch upload reads the PAN from the advice's card data; its result seals it
           input.stan === undefined ? 1 : 0,
         );
       const advice: AdviceRecord = {
@@ -221,6 +221,8 @@ export class AdviceQueue {
       }
       const code = a.responseCode;
       const done = ADVICE_DONE.has(code);
+      // the approved offline sale keeps its PAN for a batch upload, sealed apart, from now on
+      const upload = done ? this.uploadPanInTxn(row) : null;
       this.ctx
         .stmt(
           `UPDATE advices SET state = ?, last_result = ?, card_blob = NULL, finished_wall = ?, finished_mono = ?
@@ -230,7 +232,8 @@ export class AdviceQueue {
       this.ctx
         .stmt(
           `UPDATE txns SET state = ?, response_code = ?, rrn = coalesce(?, rrn), last_result = ?,
-             answered_wall = ?, answered_mono = ?, finished_wall = ?, finished_mono = ?
+             answered_wall = ?, answered_mono = ?, finished_wall = ?, finished_mono = ?,
+             upload_pan_blob = coalesce(?, upload_pan_blob)
            WHERE id = ?`,
         )
         .run(
@@ -242,10 +245,36 @@ export class AdviceQueue {
           t.monoMs,
           t.wallMs,
           t.monoMs,
+          upload,
           row.txn_id,
         );
     });
     return this.mustGet(id);
+  }
+
+  /**
+   * The batch-upload PAN of a forwarded offline sale, taken from the advice's card data before it
+   * is dropped: null when its row already has one (sealed at enqueue by versions before this
+   * change), when the batch has closed meanwhile, or without card data.
+   */
+  private uploadPanInTxn(advice: AdviceRow): Buffer | null {
+    if (!this.batches) return null;
+    const r = this.ctx
+      .stmt(
+        `SELECT a.card_blob, t.batch, t.upload_pan_blob IS NOT NULL AS has_upload
+         FROM advices a JOIN txns t ON t.id = a.txn_id WHERE a.id = ?`,
+      )
+      .get(advice.id) as { card_blob: Buffer | null; batch: string; has_upload: number } | undefined;
+    if (!r?.card_blob || r.has_upload === 1 || this.batches.stateInTxn(r.batch) === 'closed') return null;
+    return this.batches.sealUploadPan(
+      advice.txn_id,
+      this.ctx.vault.open(adviceRecordId(advice.id), r.card_blob).pan,
+    );
+  }
+
+  /** The smallest id an open advice can have (for the batch upload's look-up of open advices). */
+  openFromId(): number {
+    return this.ctx.guard(() => this.openFromInTxn());
   }
 
   /** Oldest advice still to forward, with its stored content (card data decrypted). */

@@ -1,7 +1,7 @@
 import { PosError } from '../errors.js';
 import type { Counters } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
-import { checkDigits, stepNow, txnRecordId } from './records.js';
+import { adviceRecordId, checkDigits, stepNow, txnRecordId } from './records.js';
 import type { BatchInfo, BatchState, BatchTotals, UploadEntry } from './types.js';
 
 const pad6 = (n: number) => String(n).padStart(6, '0');
@@ -12,6 +12,19 @@ export const uploadRecordId = (txnId: number) => `upload:${txnId}`;
 /** The transactions settlement field 48 counts (and a batch upload carries), as SQL on `txns t`. */
 export const COUNTED_SQL = `((t.kind IN ('purchase', 'offline-sale') AND t.state IN ('approved', 'offline-approved')
   AND t.voided = 0) OR (t.kind = 'refund' AND t.state = 'approved'))`;
+
+/**
+ * The rows of one batch, as SQL on `txns t` (three parameters, each the batch): ids from the
+ * batch's first span to the end of its last one (batch_spans, migration 8), and of that batch
+ * (a number used again has spans far apart; rows of other batches between them are left out).
+ */
+export const IN_BATCH_SQL = `t.id BETWEEN (SELECT min(first_id) FROM batch_spans WHERE batch = ?)
+  AND (SELECT coalesce(min(n.first_id) - 1, 9223372036854775807) FROM batch_spans n
+    WHERE n.first_id > (SELECT max(first_id) FROM batch_spans WHERE batch = ?))
+  AND t.batch = ?`;
+
+/** The parameters of IN_BATCH_SQL. */
+export const inBatch = (batch: string) => [batch, batch, batch];
 
 /**
  * Batches: their settlement state, the batch number the host handed while a batch was open, and
@@ -44,7 +57,7 @@ export class BatchStore {
     return this.ctx.guard(() => this.stateInTxn(batch));
   }
 
-  private stateInTxn(batch: string): BatchState {
+  stateInTxn(batch: string): BatchState {
     const row = this.ctx.stmt('SELECT state FROM batches WHERE batch = ?').get(batch) as
       | { state: BatchState }
       | undefined;
@@ -85,21 +98,31 @@ export class BatchStore {
     });
   }
 
-  /** The counted transactions of a batch, oldest first, with their PAN (decrypted) when kept. */
-  uploadEntries(batch: string): UploadEntry[] {
+  /**
+   * The counted transactions of a batch, oldest first, with their PAN (decrypted) when kept: the
+   * row's own upload PAN, or, for an offline sale whose advice is still open (no upload PAN yet),
+   * the advice's card data. `openAdvicesFrom`: no open advice has a smaller id (AdviceQueue);
+   * an advice's id is never larger than its transaction's (both taken in one commit).
+   */
+  uploadEntries(batch: string, openAdvicesFrom = 1): UploadEntry[] {
     return this.ctx.guard(() => {
       const rows = this.ctx
         .stmt(
-          `SELECT t.id, t.stan, t.amount_minor, t.kind, t.upload_pan_blob AS pan_blob,
-             (t.upload_pan_blob IS NOT NULL AND t.uploaded = 1) AS uploaded
-           FROM txns t WHERE t.batch = ? AND ${COUNTED_SQL} ORDER BY t.id`,
+          `SELECT t.id, t.stan, t.amount_minor, t.kind, t.upload_pan_blob AS pan_blob, a.id AS advice_id,
+             a.card_blob AS advice_blob,
+             ((t.upload_pan_blob IS NOT NULL OR a.card_blob IS NOT NULL) AND t.uploaded = 1) AS uploaded
+           FROM txns t LEFT JOIN advices a ON t.upload_pan_blob IS NULL AND t.state = 'offline-approved'
+             AND a.id BETWEEN ? AND t.id AND a.txn_id = t.id
+           WHERE ${IN_BATCH_SQL} AND ${COUNTED_SQL} ORDER BY t.id`,
         )
-        .all(batch) as {
+        .all(openAdvicesFrom, ...inBatch(batch)) as {
         id: number;
         stan: string;
         amount_minor: number;
         kind: string;
         pan_blob: Buffer | null;
+        advice_id: number | null;
+        advice_blob: Buffer | null;
         uploaded: number;
       }[];
       return rows.map((r) => ({
@@ -107,7 +130,11 @@ export class BatchStore {
         stan: r.stan,
         amountMinor: r.amount_minor,
         credit: r.kind === 'refund',
-        pan: r.pan_blob ? this.ctx.vault.open(uploadRecordId(r.id), r.pan_blob).pan : null,
+        pan: r.pan_blob
+          ? this.ctx.vault.open(uploadRecordId(r.id), r.pan_blob).pan
+          : r.advice_blob && r.advice_id !== null
+            ? this.ctx.vault.open(adviceRecordId(r.advice_id), r.advice_blob).pan
+            : null,
         uploaded: r.uploaded === 1,
       }));
     });
@@ -116,7 +143,10 @@ export class BatchStore {
   /** An 0330 acknowledged the 0320 that carried these transactions. */
   markUploaded(txnIds: readonly number[]): void {
     this.ctx.atomic(() => {
-      const s = this.ctx.stmt('UPDATE txns SET uploaded = 1 WHERE id = ? AND upload_pan_blob IS NOT NULL');
+      // an offline sale not yet forwarded has its PAN in its advice (see uploadEntries)
+      const s = this.ctx.stmt(
+        `UPDATE txns SET uploaded = 1 WHERE id = ? AND (upload_pan_blob IS NOT NULL OR state = 'offline-approved')`,
+      );
       for (const id of txnIds) s.run(id);
     });
   }
@@ -139,9 +169,10 @@ export class BatchStore {
         .run(batch, t.wallMs, t.monoMs);
       this.ctx
         .stmt(
-          'UPDATE txns SET upload_pan_blob = NULL, uploaded = 0 WHERE batch = ? AND upload_pan_blob IS NOT NULL',
+          `UPDATE txns AS t SET upload_pan_blob = NULL, uploaded = 0
+           WHERE ${IN_BATCH_SQL} AND t.upload_pan_blob IS NOT NULL`,
         )
-        .run(batch);
+        .run(...inBatch(batch));
       const current = this.counters.read('batch');
       if (pad6(current) !== batch) return pad6(current);
       const host = this.counters.read('host_batch');
@@ -166,7 +197,8 @@ export class BatchStore {
         return 'same';
       }
       const used =
-        this.ctx.stmt('SELECT 1 FROM txns WHERE batch = ? LIMIT 1').get(pad6(current)) !== undefined;
+        this.ctx.stmt(`SELECT 1 FROM txns t WHERE ${IN_BATCH_SQL} LIMIT 1`).get(...inBatch(pad6(current))) !==
+        undefined;
       if (used || this.stateInTxn(pad6(current)) !== 'open') {
         this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'host_batch'`).run(value);
         return 'deferred';
@@ -193,11 +225,16 @@ export class BatchStore {
       const current = pad6(this.counters.read('batch'));
       const rows = this.ctx
         .stmt(
-          `SELECT t.batch AS batch, coalesce(b.state, 'open') AS state, min(t.id) AS first,
+          // the spans of the batches not closed, not the whole table (every row of a batch lies in
+          // one of its spans)
+          `SELECT s.batch AS batch, coalesce(b.state, 'open') AS state, min(t.id) AS first,
              sum(${COUNTED_SQL}) AS counted
-           FROM txns t LEFT JOIN batches b ON b.batch = t.batch
+           FROM batch_spans s LEFT JOIN batches b ON b.batch = s.batch
+             JOIN txns t ON t.id >= s.first_id AND t.id < coalesce(
+               (SELECT min(n.first_id) FROM batch_spans n WHERE n.first_id > s.first_id), 9223372036854775807)
+               AND t.batch = s.batch
            WHERE coalesce(b.state, 'open') <> 'closed'
-           GROUP BY t.batch ORDER BY first`,
+           GROUP BY s.batch ORDER BY first`,
         )
         .all() as { batch: string; state: BatchState; counted: number }[];
       const out: BatchInfo[] = rows
@@ -222,9 +259,14 @@ export class BatchStore {
            sum(CASE WHEN t.kind IN ('purchase', 'offline-sale') AND ${COUNTED_SQL} THEN t.amount_minor ELSE 0 END) AS da,
            sum(t.kind = 'refund' AND ${COUNTED_SQL}) AS cn,
            sum(CASE WHEN t.kind = 'refund' AND ${COUNTED_SQL} THEN t.amount_minor ELSE 0 END) AS ca
-         FROM txns t WHERE t.batch = ?`,
+         FROM txns t WHERE ${IN_BATCH_SQL}`,
       )
-      .get(batch) as { dn: number | null; da: number | null; cn: number | null; ca: number | null };
+      .get(...inBatch(batch)) as {
+      dn: number | null;
+      da: number | null;
+      cn: number | null;
+      ca: number | null;
+    };
     return {
       batch,
       debitCount: r.dn ?? 0,
@@ -245,7 +287,7 @@ export class BatchStore {
   }
 
   private openInTxn(value: number): void {
-    this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'batch'`).run(value);
+    this.counters.setBatchInTxn(value);
     this.ctx.stmt(`UPDATE counters SET value = 0 WHERE name = 'host_batch'`).run();
     // a number used before (wrap-around, or a host handing an old one) opens afresh
     this.ctx.stmt('DELETE FROM batches WHERE batch = ?').run(pad6(value));

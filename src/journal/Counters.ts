@@ -94,7 +94,22 @@ export class Counters {
   setBatch(batch: string): void {
     const value = Number(checkDigits(batch, 6, 'batch'));
     if (value === 0) throw new PosError('JOURNAL_BAD_INPUT', 'batch 000000 is not valid', { field: 'batch' });
-    this.ctx.atomic(() => this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'batch'`).run(value));
+    this.ctx.atomic(() => this.setBatchInTxn(value));
+  }
+
+  /**
+   * Opens batch `value`: the counter, and the span of ids its rows will take from the next id on
+   * (batch_spans, migration 8: the rows of a batch are found by id range, so no index follows
+   * every sale). A span no row took yet is replaced. The one place the open batch changes.
+   */
+  setBatchInTxn(value: number): void {
+    this.ctx.stmt(`UPDATE counters SET value = ? WHERE name = 'batch'`).run(value);
+    this.ctx
+      .stmt(
+        `INSERT OR REPLACE INTO batch_spans (first_id, batch)
+         VALUES ((SELECT coalesce(max(id), 0) + 1 FROM txns), printf('%06d', ?))`,
+      )
+      .run(value);
   }
 
   /** A counter's value, inside the caller's guard or transaction. */

@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../clock.js';
 import { PosError } from '../errors.js';
 import { AdviceQueue } from './AdviceQueue.js';
-import { BatchStore } from './BatchStore.js';
+import { BatchStore, IN_BATCH_SQL, inBatch } from './BatchStore.js';
 import { CardVault } from './CardVault.js';
 import { Counters } from './Counters.js';
 import { JournalContext, toJournalError } from './JournalContext.js';
@@ -201,7 +201,7 @@ export class Journal {
   }
   /** What the batch upload carries: the counted transactions, PANs decrypted (never log them). */
   uploadEntries(batch: string): UploadEntry[] {
-    return this.batches.uploadEntries(batch);
+    return this.batches.uploadEntries(batch, this.queue.openFromId());
   }
   /** Commit after each 0330 00: these entries need not be sent again. */
   markUploaded(txnIds: readonly number[]): void {
@@ -395,15 +395,19 @@ export class Journal {
   listTransactions(filter: TxnFilter = {}): TxnRecord[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    for (const col of ['batch', 'state', 'kind'] as const) {
+    if (filter.batch !== undefined) {
+      where.push(IN_BATCH_SQL); // by id range: no index on batch (migration 8)
+      args.push(...inBatch(filter.batch));
+    }
+    for (const col of ['state', 'kind'] as const) {
       if (filter[col] === undefined) continue;
-      where.push(`${col} = ?`);
+      where.push(`t.${col} = ?`);
       args.push(filter[col]);
     }
     const wanted = Number.isFinite(filter.limit) ? Math.trunc(filter.limit as number) : 1000;
     const limit = Math.max(1, Math.min(wanted, 100_000));
-    const sql = `SELECT ${TXN_COLUMNS} FROM txns ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-      ORDER BY id DESC LIMIT ${limit}`;
+    const sql = `SELECT ${TXN_COLUMNS} FROM txns t ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY t.id DESC LIMIT ${limit}`;
     return this.ctx.guard(() => (this.ctx.stmt(sql).all(...args) as TxnRow[]).map(toTxnRecord));
   }
 

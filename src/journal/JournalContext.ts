@@ -34,6 +34,24 @@ export class JournalContext {
     return this.guard(() => this.atomicFn.immediate(fn) as T);
   }
 
+  /**
+   * Like atomic, but the commit is not fsynced by itself (synchronous = NORMAL for this one
+   * commit, FULL again right after, also when fn throws): its WAL frames are written at once and
+   * become durable with the next commit's fsync. A power cut before that loses this commit
+   * whole and nothing after it (WAL frames are checksummed in a chain). Only for a step whose
+   * loss crash recovery treats like the step itself (markSent: see TxnStateMachine).
+   */
+  atomicUnsynced<T>(fn: () => T): T {
+    return this.guard(() => {
+      this.stmt('PRAGMA synchronous = NORMAL').run();
+      try {
+        return this.atomicFn.immediate(fn) as T;
+      } finally {
+        this.stmt('PRAGMA synchronous = FULL').run();
+      }
+    });
+  }
+
   /** Maps SQLite failures to coded errors; PosErrors pass through. */
   guard<T>(fn: () => T): T {
     if (!this.db.open) throw new PosError('JOURNAL_CLOSED', 'journal is closed');

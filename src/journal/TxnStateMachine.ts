@@ -1,7 +1,7 @@
 import { PosError } from '../errors.js';
 import { maskPan } from '../mask.js';
 import type { AdviceQueue } from './AdviceQueue.js';
-import type { BatchStore } from './BatchStore.js';
+import { type BatchStore, IN_BATCH_SQL, inBatch } from './BatchStore.js';
 import { checkCardData } from './CardVault.js';
 import { type Counters, LAST_STAN_COLUMNS, type LastStanRow } from './Counters.js';
 import type { JournalContext } from './JournalContext.js';
@@ -116,19 +116,31 @@ export class TxnStateMachine {
   /**
    * Commit when the request's bytes go out (right before or right after the write: begin has
    * already armed the reversal). Only once per transaction.
+   *
+   * Not fsynced by itself (issue 13: two fsyncs per purchase, not three): the outcome's commit
+   * makes it durable. Its loss in a power cut changes nothing: crash recovery turns a row begun
+   * and maybe sent (`reversal-pending` never sent, `pending`) into exactly what it makes of a
+   * `sent` one (a reversal 06; `no-answer` for a refund or inquiry), so a request whose outcome
+   * is unknown is still reversed. A process crash (no power cut) keeps it: its frames are in the
+   * WAL file when this returns.
    */
   markSent(id: number): TxnRecord {
-    return this.transition(id, 'send', (row) => {
-      if (row.can_send !== 1 || (row.state !== 'pending' && row.state !== 'reversal-pending')) return false;
-      const t = stepNow(this.ctx.clock);
-      this.ctx
-        .stmt(
-          `UPDATE txns SET state = 'sent', can_send = 0, attempts = attempts + 1, sent_wall = ?, sent_mono = ?
+    return this.transition(
+      id,
+      'send',
+      (row) => {
+        if (row.can_send !== 1 || (row.state !== 'pending' && row.state !== 'reversal-pending')) return false;
+        const t = stepNow(this.ctx.clock);
+        this.ctx
+          .stmt(
+            `UPDATE txns SET state = 'sent', can_send = 0, attempts = attempts + 1, sent_wall = ?, sent_mono = ?
            WHERE id = ?`,
-        )
-        .run(t.wallMs, t.monoMs, id);
-      return true;
-    });
+          )
+          .run(t.wallMs, t.monoMs, id);
+        return true;
+      },
+      true,
+    );
   }
 
   /** Abandons a request whose bytes never went out (e.g. the connection failed). */
@@ -182,10 +194,10 @@ export class TxnStateMachine {
       if (approved && row.kind === 'void' && row.orig_batch && row.orig_stan) {
         this.ctx
           .stmt(
-            `UPDATE txns SET voided = 1 WHERE batch = ? AND stan = ? AND kind IN ('purchase', 'offline-sale')
-               AND id <> ?`,
+            `UPDATE txns AS t SET voided = 1 WHERE ${IN_BATCH_SQL} AND t.stan = ?
+               AND t.kind IN ('purchase', 'offline-sale') AND t.id <> ?`,
           )
-          .run(row.orig_batch, row.orig_stan, id);
+          .run(...inBatch(row.orig_batch), row.orig_stan, id);
       }
       return true;
     });
@@ -350,8 +362,14 @@ export class TxnStateMachine {
     return { ...ids, reversals: ids.reversals.map((id) => this.mustGet(id)) };
   }
 
-  private transition(id: number, action: string, apply: (row: TxnRow) => boolean): TxnRecord {
-    this.ctx.atomic(() => {
+  /** One state change in one commit; `unsynced`: not fsynced by itself (markSent only). */
+  private transition(
+    id: number,
+    action: string,
+    apply: (row: TxnRow) => boolean,
+    unsynced = false,
+  ): TxnRecord {
+    const step = () => {
       const row = this.ctx.stmt(`SELECT ${TXN_COLUMNS} FROM txns WHERE id = ?`).get(id) as TxnRow | undefined;
       if (!row) throw new PosError('JOURNAL_NOT_FOUND', 'no such transaction', { key: txnRecordId(id) });
       if (!apply(row)) {
@@ -361,7 +379,9 @@ export class TxnStateMachine {
           action,
         });
       }
-    });
+    };
+    if (unsynced) this.ctx.atomicUnsynced(step);
+    else this.ctx.atomic(step);
     return this.mustGet(id);
   }
 

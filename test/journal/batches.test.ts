@@ -1,10 +1,12 @@
 /** Batches in the journal: host batch numbers, unsettled batches, batch-upload PANs (issue 8 items 10, 11). */
 import { readFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CardVault } from '../../src/journal/CardVault.js';
 import { Journal, type NewTxn } from '../../src/journal/index.js';
 import { MIGRATIONS } from '../../src/journal/migrations.js';
 import { scanFilesForCardData } from '../helpers/scanForCardData.js';
+import { journalDb } from './fullDisk.js';
 import { codeOf, ICC, PAN_A, PAN_B, purchaseFields, tempJournal } from './journalFixture.js';
 
 let fx: ReturnType<typeof tempJournal>;
@@ -102,6 +104,68 @@ describe('batch-upload PANs', () => {
     expect(fx.journal.uploadEntries('000001').map((e) => e.uploaded)).toEqual([true, false, false]);
   });
 
+  it("of an offline sale: one seal at enqueue (the advice's), the upload PAN sealed apart once it is forwarded", () => {
+    fx = tempJournal();
+    const db = journalDb(fx.journal);
+    const seal = vi.spyOn(CardVault.prototype, 'seal');
+    const off = fx.journal.enqueueAdvice({
+      amountMinor: 50,
+      authCode: 'OFF1',
+      card: card(PAN_B),
+      fields: {},
+    });
+    expect(seal).toHaveBeenCalledTimes(1);
+    seal.mockRestore();
+    const uploadBlob = () =>
+      (
+        db.prepare('SELECT upload_pan_blob AS b FROM txns WHERE id = ?').get(off.txn.id) as {
+          b: Buffer | null;
+        }
+      ).b;
+    expect(uploadBlob()).toBeNull();
+    // an 0330 may acknowledge it while the advice is open: kept as uploaded after the advice is done
+    expect(fx.journal.uploadEntries('000001')).toMatchObject([
+      { txnId: off.txn.id, pan: PAN_B, uploaded: false },
+    ]);
+    fx.journal.markUploaded([off.txn.id]);
+    fx.journal.adviceAttempt(off.advice.id);
+    fx.journal.adviceResult(off.advice.id, { responseCode: '00', rrn: '200000000009' });
+    expect(fx.journal.getAdvice(off.advice.id)?.hasCardData).toBe(false);
+    expect(uploadBlob()).not.toBeNull();
+    expect(fx.journal.uploadEntries('000001')).toEqual([
+      { txnId: off.txn.id, stan: off.txn.stan, amountMinor: 50, credit: false, pan: PAN_B, uploaded: true },
+    ]);
+    expect(fx.journal.closeBatch()).toBe('000002');
+    expect(uploadBlob()).toBeNull();
+    expect(fx.journal.uploadEntries('000001')).toMatchObject([{ pan: null, uploaded: false }]);
+  });
+
+  it('of an offline sale forwarded after its batch closed, or refused, are not sealed', () => {
+    fx = tempJournal();
+    const db = journalDb(fx.journal);
+    const late = fx.journal.enqueueAdvice({
+      amountMinor: 50,
+      authCode: 'OFF1',
+      card: card(PAN_B),
+      fields: {},
+    });
+    const refused = fx.journal.enqueueAdvice({
+      amountMinor: 60,
+      authCode: 'OFF2',
+      card: card(PAN_A),
+      fields: {},
+    });
+    fx.journal.closeBatch();
+    fx.journal.adviceAttempt(late.advice.id);
+    fx.journal.adviceResult(late.advice.id, { responseCode: '00', rrn: '200000000010' });
+    fx.journal.adviceAttempt(refused.advice.id);
+    fx.journal.adviceResult(refused.advice.id, { responseCode: '05', rrn: '200000000011' });
+    expect(db.prepare('SELECT count(*) AS n FROM txns WHERE upload_pan_blob IS NOT NULL').get()).toEqual({
+      n: 0,
+    });
+    expect(fx.journal.get(late.txn.id)?.state).toBe('approved');
+  });
+
   it('survive a restart, then are erased with their ciphertext when the batch closes', () => {
     fx = tempJournal();
     approve(PAN_A);
@@ -175,7 +239,8 @@ describe('migration 3', () => {
       ALTER TABLE txns DROP COLUMN settle_asked_wall; ALTER TABLE txns DROP COLUMN settle_status;
       DROP TABLE batches; DROP INDEX txns_original;
       DELETE FROM counters WHERE name IN ('host_batch', 'offline_code', 'run');
-      DROP INDEX txns_till_id; ALTER TABLE txns DROP COLUMN till_id; ALTER TABLE txns DROP COLUMN result_json;`);
+      DROP INDEX txns_till_id; ALTER TABLE txns DROP COLUMN till_id; ALTER TABLE txns DROP COLUMN result_json;
+      DROP TABLE batch_spans; CREATE INDEX txns_batch_stan ON txns (batch, stan);`);
     old.pragma('user_version = 1');
     old.close();
     expect(MIGRATIONS.map((m) => m.version)).toContain(3);

@@ -45,11 +45,16 @@ describe('journal schema and pragmas', () => {
       .map((r) => (r as { name: string }).name);
     expect(tables).toEqual([
       'advices',
+      'batch_spans',
       'batches',
       'counters',
       'settlement_inquiries',
       'settlement_observations',
       'txns',
+    ]);
+    // the open batch's span of ids: 000042 replaced 000001's, which no row took
+    expect(db.prepare('SELECT first_id, batch FROM batch_spans').all()).toEqual([
+      { first_id: 1, batch: '000042' },
     ]);
     db.close();
     const j = fx.reopen();
