@@ -84,3 +84,22 @@ export function writeIsoTime(b: Uint8Array, pos: number, ms: number): boolean {
   b[pos + 23] = 90; // Z
   return true;
 }
+
+/**
+ * Writes 'MM-DD hh:mm' of a wall-clock instant (isoTime(ms)'s characters 5 to 9 and 11 to 15,
+ * with a space between: the table's time column) as 11 ASCII bytes at b[pos]; false, and nothing
+ * written, when isoTime would not give its usual 24 characters.
+ */
+export function writeMonthDayMinute(b: Uint8Array, pos: number, ms: number): boolean {
+  if (!Number.isInteger(ms) || ms < FIRST || ms > LAST) return false;
+  const day = Math.floor(ms / DAY_MS);
+  const prefix = dayPrefix(day);
+  for (let i = 0; i < 5; i++) b[pos + i] = prefix.charCodeAt(5 + i);
+  b[pos + 5] = 32;
+  const rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  put2(b, pos + 6, h);
+  b[pos + 8] = 58; // :
+  put2(b, pos + 9, Math.floor((rest - h * 3_600_000) / 60_000));
+  return true;
+}

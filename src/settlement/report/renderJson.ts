@@ -3,6 +3,7 @@
  * (docs/reports.md), the model as it is with each transaction written as a ReportRow. Stable
  * within schema version 1: fields are only added, never renamed or retyped.
  */
+import { ByteWriter } from './ByteWriter.js';
 import { isoTime, writeIsoTime } from './isoTime.js';
 import type { ReportRow, ReportTxn, SettlementReport } from './reportModel.js';
 
@@ -34,35 +35,11 @@ export function reportRowOf(t: ReportTxn): ReportRow {
 }
 
 /**
- * JSON written as UTF-8 bytes into one buffer that grows by doubling. Rows are written byte by
- * byte (no string per row, no ISO text): the same bytes JSON.stringify gives for the row object,
- * which a test checks; text that JSON must escape goes through JSON.stringify.
+ * JSON bytes. Rows are written byte by byte (no string per row, no ISO text): the same bytes
+ * JSON.stringify gives for the row object, which a test checks; text that JSON must escape goes
+ * through JSON.stringify.
  */
-class JsonBytes {
-  private buf: Buffer;
-  private len = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(size, 1024));
-  }
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.len + n, this.buf.length * 2));
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
-  }
-  /** Any text, as UTF-8 (no JSON escaping: the caller's text is JSON already). */
-  text(s: string): void {
-    this.room(s.length * 3);
-    this.len += this.buf.write(s, this.len, 'utf8');
-  }
-  /** ASCII this code wrote (keys, punctuation, names of its own enums). */
-  raw(s: string): void {
-    this.room(s.length);
-    const b = this.buf;
-    let p = this.len;
-    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
-    this.len = p;
-  }
+class JsonBytes extends ByteWriter {
   /** A JSON string: plain printable ASCII directly, anything else through JSON.stringify. */
   str(s: string): void {
     for (let i = 0; i < s.length; i++) {
@@ -82,25 +59,9 @@ class JsonBytes {
   }
   /** A JSON number as JSON.stringify writes it (null when not finite). */
   num(n: number | null): void {
-    if (n === null || !Number.isFinite(n)) {
-      this.raw('null');
-      return;
-    }
-    if (!Number.isSafeInteger(n) || n < 0) {
-      this.raw(String(n));
-      return;
-    }
-    this.room(16);
-    const b = this.buf;
-    let digits = 1;
-    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
-    let p = this.len + digits;
-    this.len = p;
-    let v = n;
-    do {
-      b[--p] = 48 + (v % 10);
-      v = Math.floor(v / 10);
-    } while (v > 0);
+    if (n === null || !Number.isFinite(n)) this.raw('null');
+    else if (!Number.isSafeInteger(n) || n < 0) this.raw(String(n));
+    else this.digits(n);
   }
   /** An instant as a JSON string in ISO 8601 (isoTime's text), written without a string. */
   iso(ms: number): void {
@@ -113,9 +74,6 @@ class JsonBytes {
       this.raw(isoTime(ms)); // may grow the buffer: write the quote through this.buf
     }
     this.buf[this.len++] = 0x22;
-  }
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.len);
   }
 }
 
