@@ -5,7 +5,8 @@
  */
 import { ByteWriter } from './ByteWriter.js';
 import { isoTime, writeIsoTime } from './isoTime.js';
-import type { ReportRow, ReportTxn, SettlementReport } from './reportModel.js';
+import type { ReportRows, ReportTxn } from './ReportRows.js';
+import type { ReportRow, SettlementReport } from './reportModel.js';
 
 /** A transaction as the JSON gives it: ISO times, the dated stages, the segments' causes. */
 export function reportRowOf(t: ReportTxn): ReportRow {
@@ -22,10 +23,9 @@ export function reportRowOf(t: ReportTxn): ReportRow {
     stage: t.stage,
     ideal: isoTime(t.ideal),
     delayMs: t.delayMs,
-    stages: [],
+    stages: t.stages.map((s) => ({ stage: s.stage, at: isoTime(s.at) })),
     segments: t.segments.map((g) => ({ cause: g.cause, from: isoTime(g.from), to: isoTime(g.to) })),
   };
-  for (const s of t.stages) if (s.at !== undefined) row.stages.push({ stage: s.stage, at: isoTime(s.at) });
   // Added in this order since version 1's first release: the bytes stay the same.
   if (t.hostStatus !== undefined) row.hostStatus = t.hostStatus;
   if (t.arrivedAt !== undefined) row.arrivedAt = isoTime(t.arrivedAt);
@@ -77,80 +77,80 @@ class JsonBytes extends ByteWriter {
   }
 }
 
-/** One transaction's JSON (the bytes of JSON.stringify(reportRowOf(t)), in its key order). */
-function writeRow(o: JsonBytes, t: ReportTxn): void {
+/** Row i's JSON (the bytes of JSON.stringify(reportRowOf(rows.row(i))), in its key order). */
+function writeRow(o: JsonBytes, rows: ReportRows, i: number): void {
   o.raw('{"txnId":');
-  o.num(t.txnId);
+  o.num(rows.txnId[i]);
   o.raw(',"rrn":');
-  o.str(t.rrn);
+  o.str(rows.rrn[i]);
   o.raw(',"batch":');
-  o.str(t.batch);
+  o.str(rows.batch[i]);
   o.raw(',"authorisedAt":');
-  o.iso(t.authorisedAt);
+  o.iso(rows.authorisedAt[i]);
   o.raw(',"maskedPan":');
-  if (t.maskedPan === null) o.raw('null');
-  else o.str(t.maskedPan);
+  const pan = rows.maskedPan[i];
+  if (pan === null) o.raw('null');
+  else o.str(pan);
   o.raw(',"amountMinor":');
-  o.num(t.amountMinor);
+  o.num(rows.amountMinor[i]);
   o.raw(',"approval":');
-  o.str(t.approval);
+  o.str(rows.approval[i]);
   o.raw(',"mode":');
-  o.str(t.mode);
+  o.str(rows.mode[i]);
   o.raw(',"status":');
-  o.str(t.status);
+  o.str(rows.status[i]);
   o.raw(',"stage":');
-  o.str(t.stage);
+  o.str(rows.stage[i]);
   o.raw(',"ideal":');
-  o.iso(t.ideal);
+  o.iso(rows.ideal[i]);
   o.raw(',"delayMs":');
-  o.num(t.delayMs);
+  o.num(rows.delay(i));
   o.raw(',"stages":[');
-  let first = true;
-  for (const g of t.stages) {
-    if (g.at === undefined) continue;
-    o.raw(first ? '{"stage":' : ',{"stage":');
-    o.str(g.stage);
+  for (let k = rows.stageStart[i], end = rows.stageStart[i + 1]; k < end; k++) {
+    o.raw(k === rows.stageStart[i] ? '{"stage":' : ',{"stage":');
+    o.str(rows.stageName[k]);
     o.raw(',"at":');
-    o.iso(g.at);
+    o.iso(rows.stageAt[k]);
     o.raw('}');
-    first = false;
   }
   o.raw('],"segments":[');
-  first = true;
-  for (const g of t.segments) {
-    o.raw(first ? '{"cause":' : ',{"cause":');
-    o.str(g.cause);
+  for (let k = rows.segStart[i], end = rows.segStart[i + 1]; k < end; k++) {
+    o.raw(k === rows.segStart[i] ? '{"cause":' : ',{"cause":');
+    o.str(rows.segCause[k]);
     o.raw(',"from":');
-    o.iso(g.from);
+    o.iso(rows.segFrom[k]);
     o.raw(',"to":');
-    o.iso(g.to);
+    o.iso(rows.segTo[k]);
     o.raw('}');
-    first = false;
   }
   o.raw(']');
-  if (t.hostStatus !== undefined) {
+  const hostStatus = rows.hostStatus[i];
+  if (hostStatus !== undefined) {
     o.raw(',"hostStatus":');
-    o.str(t.hostStatus);
+    o.str(hostStatus);
   }
-  if (t.arrivedAt !== undefined) {
+  const arrivedAt = rows.arrivedAt(i);
+  if (arrivedAt !== undefined) {
     o.raw(',"arrivedAt":');
-    o.iso(t.arrivedAt);
+    o.iso(arrivedAt);
   }
-  if (t.expectedArrival !== undefined) {
+  const expected = rows.expectedArrival(i);
+  if (expected !== undefined) {
     o.raw(',"expectedArrival":');
-    o.iso(t.expectedArrival);
+    o.iso(expected);
   }
-  if (t.mainCause !== undefined) {
+  const mainCause = rows.mainCause[i];
+  if (mainCause !== undefined) {
     o.raw(',"mainCause":');
-    o.str(t.mainCause);
+    o.str(mainCause);
   }
   o.raw('}');
 }
 
-/** One transaction's JSON text (tests; the report itself is written as bytes). */
-export function reportRowJson(t: ReportTxn): string {
+/** Row i's JSON text (tests; the report itself is written as bytes). */
+export function reportRowJson(rows: ReportRows, i: number): string {
   const o = new JsonBytes(1024);
-  writeRow(o, t);
+  writeRow(o, rows, i);
   return o.bytes().toString('utf8');
 }
 
@@ -159,13 +159,13 @@ export function reportRowJson(t: ReportTxn): string {
  * report of 100,000 sales never holds them as objects or as one 90 MB string.
  */
 export function renderJsonBytes(report: SettlementReport): Buffer {
-  const { transactions, ...rest } = report;
+  const { transactions: rows, ...rest } = report;
   const head = JSON.stringify({ ...rest, transactions: [] });
-  const o = new JsonBytes(head.length * 3 + transactions.length * 900);
+  const o = new JsonBytes(head.length * 3 + rows.length * 900);
   o.text(head.slice(0, -2));
-  for (let i = 0; i < transactions.length; i++) {
+  for (let i = 0; i < rows.length; i++) {
     if (i > 0) o.raw(',');
-    writeRow(o, transactions[i]);
+    writeRow(o, rows, i);
   }
   o.raw(']}\n');
   return o.bytes();

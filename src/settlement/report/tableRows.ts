@@ -11,7 +11,7 @@ import { padEndWidth, padStartWidth, truncateToWidth } from '../../text/displayW
 import type { HostZone } from '../timeline/HostZone.js';
 import { ByteWriter } from './ByteWriter.js';
 import { writeMonthDayMinute } from './isoTime.js';
-import type { ReportTxn } from './reportModel.js';
+import type { ReportRows, ReportTxn } from './ReportRows.js';
 import { CAUSE_LABEL, hostMinute, type ReportLang, STATUS_LABEL, shortDuration } from './reportText.js';
 
 export const TABLE_WIDTH = 80;
@@ -59,12 +59,7 @@ class TableBytes extends ByteWriter {
  * Writes `rowLine` of every transaction, each followed by '\n'. `short` is renderTable's time
  * cell ('MM-DD hh:mm' host time, '-' when absent), the slow path for odd times.
  */
-export function writeTableRows(
-  rows: readonly ReportTxn[],
-  lang: ReportLang,
-  zone: HostZone,
-  head: string,
-): Buffer {
+export function writeTableRows(rows: ReportRows, lang: ReportLang, zone: HostZone, head: string): Buffer {
   const o = new TableBytes(Buffer.byteLength(head) + rows.length * 90);
   o.text(head);
   const short = (ms: number | undefined) => (ms === undefined ? '-' : hostMinute(zone, ms).slice(5));
@@ -82,23 +77,24 @@ export function writeTableRows(
     else if (!o.monthDayMinute(zone.local(ms))) o.text(padEndWidth(short(ms), ROW_COLS[0]));
   };
 
-  for (const r of rows) {
+  for (let i = 0; i < rows.length; i++) {
     const start = o.length;
-    time(r.authorisedAt);
+    time(rows.authorisedAt[i]);
     o.byte(SPACE);
-    card(o, r.maskedPan);
+    card(o, rows.maskedPan[i]);
     o.byte(SPACE);
-    amount(o, r.amountMinor);
+    amount(o, rows.amountMinor[i]);
     o.byte(SPACE);
-    o.put(modes.get(r.mode));
+    o.put(modes.get(rows.mode[i]));
     o.byte(SPACE);
-    o.put(statuses.get(r.status));
+    o.put(statuses.get(rows.status[i]));
     o.byte(SPACE);
-    time(r.arrivedAt ?? r.expectedArrival);
+    time(rows.arrivedAt(i) ?? rows.expectedArrival(i));
     o.byte(SPACE);
-    o.put(r.delayMs === null ? unknownDelay : delays.get(Math.round(r.delayMs / MINUTE_MS)));
+    const delay = rows.delay(i);
+    o.put(delay === null ? unknownDelay : delays.get(Math.round(delay / MINUTE_MS)));
     o.byte(SPACE);
-    o.put(causes.get(r.mainCause));
+    o.put(causes.get(rows.mainCause[i]));
     // rowLine's trimEnd: the cause labels end in no space, but padding before an empty one would.
     o.trimSpaces(start);
     o.byte(0x0a);

@@ -10,6 +10,7 @@ import { renderHtml } from '../../../src/settlement/report/renderHtml.js';
 import { renderJson } from '../../../src/settlement/report/renderJson.js';
 import { decodeReportStream, renderProtobuf } from '../../../src/settlement/report/renderProtobuf.js';
 import { renderTable } from '../../../src/settlement/report/renderTable.js';
+import type { SettlementReportJson } from '../../../src/settlement/report/reportModel.js';
 import { REPORT_PROTO } from '../../../src/settlement/report/reportProtoText.js';
 import { displayWidth } from '../../../src/text/displayWidth.js';
 import { FULL_PAN, reportInput, weekInput, weekSales } from './reportFixtures.js';
@@ -85,7 +86,7 @@ function fromHtml(html: string): Numbers {
 }
 
 function fromJson(text: string): Numbers {
-  const r = JSON.parse(text) as typeof week;
+  const r = JSON.parse(text) as SettlementReportJson;
   return {
     status: Object.fromEntries(r.summary.byStatus.map((b) => [b.status, [b.count, b.amountMinor]])),
     rows: r.transactions.map((t) => t.amountMinor),
@@ -138,9 +139,11 @@ describe('settlement report formats', () => {
     expect(recs[2].forecast.days).toEqual(week.forecast.days);
     expect(recs.filter((r) => r.action).map((r) => r.action.rrn)).toEqual(week.needsAction.map((a) => a.rrn));
     const txns = recs.filter((r) => r.transaction).map((r) => r.transaction);
-    expect(txns.map((t) => t.delayMs)).toEqual(week.transactions.map((t) => t.delayMs));
-    expect(txns.map((t) => t.segments.length)).toEqual(week.transactions.map((t) => t.segments.length));
-    expect(txns.map((t) => t.ideal)).toEqual(week.transactions.map((t) => t.ideal));
+    expect(txns.map((t) => t.delayMs)).toEqual(week.transactions.toArray().map((t) => t.delayMs));
+    expect(txns.map((t) => t.segments.length)).toEqual(
+      week.transactions.toArray().map((t) => t.segments.length),
+    );
+    expect(txns.map((t) => t.ideal)).toEqual(week.transactions.toArray().map((t) => t.ideal));
   });
 
   it('the JSON validates against settlement-report.schema.json (and the schema catches a wrong one)', () => {
