@@ -55,72 +55,148 @@ const ARRIVED = 1;
 const EXPECTED = 2;
 const DELAY = 4;
 
+/** Small numbers for the few names a column holds (stage names, causes), in the order met. */
+class Names<T extends string> {
+  readonly list: T[] = [];
+  private readonly codes = new Map<T, number>();
+  code(name: T): number {
+    let c = this.codes.get(name);
+    if (c === undefined) {
+      c = this.list.length;
+      this.list.push(name);
+      this.codes.set(name, c);
+    }
+    return c;
+  }
+}
+
+/** `a`, or a copy with room for `need` (doubling). */
+function room<A extends Float64Array | Uint8Array>(a: A, need: number): A {
+  if (need <= a.length) return a;
+  const b = new (a.constructor as new (n: number) => A)(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+/**
+ * Numbers go into typed arrays sized once (the row count is known before the first row), texts
+ * into arrays of the input's own strings: filling the columns leaves no garbage behind for the
+ * old generation (growing plain arrays did, and that alone started a full GC).
+ */
 export class ReportRows {
   length = 0;
-  // Numbers: arrays that only ever hold numbers keep them unboxed.
-  readonly txnId: number[] = [];
-  readonly authorisedAt: number[] = [];
-  readonly amountMinor: number[] = [];
-  readonly ideal: number[] = [];
+  readonly txnId: Float64Array;
+  readonly authorisedAt: Float64Array;
+  readonly amountMinor: Float64Array;
+  readonly ideal: Float64Array;
   /** The arrival (ARRIVED) or the expected arrival (EXPECTED); 0 when neither. */
-  readonly arrival: number[] = [];
+  readonly arrival: Float64Array;
   /** 0 when unknown (no DELAY bit). */
-  readonly delayMs: number[] = [];
-  readonly has: number[] = [];
-  // Texts: the input's own strings and the code's enum names (no copy).
-  readonly rrn: string[] = [];
-  readonly batch: string[] = [];
-  readonly maskedPan: (string | null)[] = [];
-  readonly approval: ReportTxn['approval'][] = [];
-  readonly mode: SettlementMode[] = [];
-  readonly status: ReportStatus[] = [];
-  readonly stage: SettlementStage[] = [];
-  readonly hostStatus: (SettlementStatus | undefined)[] = [];
-  readonly mainCause: (DelayCause | undefined)[] = [];
-  /** Row i's stages are stageName/stageAt[stageStart[i] .. stageStart[i + 1]). */
-  readonly stageStart: number[] = [0];
-  readonly stageName: StageName[] = [];
-  readonly stageAt: number[] = [];
-  /** Row i's segments are seg*[segStart[i] .. segStart[i + 1]). */
-  readonly segStart: number[] = [0];
-  readonly segCause: DelayCause[] = [];
-  readonly segFrom: number[] = [];
-  readonly segTo: number[] = [];
+  readonly delayMs: Float64Array;
+  readonly has: Uint8Array;
+  readonly rrn: string[];
+  readonly batch: string[];
+  readonly maskedPan: (string | null)[];
+  readonly approval: ReportTxn['approval'][];
+  readonly mode: SettlementMode[];
+  readonly status: ReportStatus[];
+  readonly stage: SettlementStage[];
+  readonly hostStatus: (SettlementStatus | undefined)[];
+  readonly mainCause: (DelayCause | undefined)[];
+  /** Row i's stages are stage*[stageStart[i] .. stageStart[i + 1]); names by stageNames.list. */
+  readonly stageStart: Float64Array;
+  stageCode = new Uint8Array(0);
+  stageAt = new Float64Array(0);
+  readonly stageNames = new Names<StageName>();
+  /** Row i's segments are seg*[segStart[i] .. segStart[i + 1]); causes by causes.list. */
+  readonly segStart: Float64Array;
+  segCause = new Uint8Array(0);
+  segFrom = new Float64Array(0);
+  segTo = new Float64Array(0);
+  readonly causes = new Names<DelayCause>();
+  private stages = 0;
+  private segments = 0;
 
-  /** Adds a row; its stages and segments are added before, with addStage/addSegment. */
+  /** Room for `capacity` rows (no more can be added). */
+  constructor(readonly capacity: number) {
+    this.txnId = new Float64Array(capacity);
+    this.authorisedAt = new Float64Array(capacity);
+    this.amountMinor = new Float64Array(capacity);
+    this.ideal = new Float64Array(capacity);
+    this.arrival = new Float64Array(capacity);
+    this.delayMs = new Float64Array(capacity);
+    this.has = new Uint8Array(capacity);
+    this.rrn = new Array(capacity);
+    this.batch = new Array(capacity);
+    this.maskedPan = new Array(capacity);
+    this.approval = new Array(capacity);
+    this.mode = new Array(capacity);
+    this.status = new Array(capacity);
+    this.stage = new Array(capacity);
+    this.hostStatus = new Array(capacity);
+    this.mainCause = new Array(capacity);
+    this.stageStart = new Float64Array(capacity + 1);
+    this.segStart = new Float64Array(capacity + 1);
+  }
+
+  /** Adds a row; its stages and segments are added before it, with addStage/addSegment. */
   add(r: Omit<ReportTxn, 'stages' | 'segments'>): void {
-    this.txnId.push(r.txnId);
-    this.authorisedAt.push(r.authorisedAt);
-    this.amountMinor.push(r.amountMinor);
-    this.ideal.push(r.ideal);
+    const i = this.length;
+    if (i === this.capacity) throw new RangeError(`ReportRows holds ${this.capacity} rows`);
+    this.txnId[i] = r.txnId;
+    this.authorisedAt[i] = r.authorisedAt;
+    this.amountMinor[i] = r.amountMinor;
+    this.ideal[i] = r.ideal;
     const arrived = r.arrivedAt !== undefined;
     const expected = r.expectedArrival !== undefined;
-    this.arrival.push(arrived ? r.arrivedAt! : expected ? r.expectedArrival! : 0);
-    this.delayMs.push(r.delayMs ?? 0);
-    this.has.push((arrived ? ARRIVED : 0) | (expected ? EXPECTED : 0) | (r.delayMs !== null ? DELAY : 0));
-    this.rrn.push(r.rrn);
-    this.batch.push(r.batch);
-    this.maskedPan.push(r.maskedPan);
-    this.approval.push(r.approval);
-    this.mode.push(r.mode);
-    this.status.push(r.status);
-    this.stage.push(r.stage);
-    this.hostStatus.push(r.hostStatus);
-    this.mainCause.push(r.mainCause);
-    this.stageStart.push(this.stageName.length);
-    this.segStart.push(this.segCause.length);
-    this.length++;
+    this.arrival[i] = arrived ? r.arrivedAt! : expected ? r.expectedArrival! : 0;
+    this.delayMs[i] = r.delayMs ?? 0;
+    this.has[i] = (arrived ? ARRIVED : 0) | (expected ? EXPECTED : 0) | (r.delayMs !== null ? DELAY : 0);
+    this.rrn[i] = r.rrn;
+    this.batch[i] = r.batch;
+    this.maskedPan[i] = r.maskedPan;
+    this.approval[i] = r.approval;
+    this.mode[i] = r.mode;
+    this.status[i] = r.status;
+    this.stage[i] = r.stage;
+    this.hostStatus[i] = r.hostStatus;
+    this.mainCause[i] = r.mainCause;
+    this.stageStart[i + 1] = this.stages;
+    this.segStart[i + 1] = this.segments;
+    this.length = i + 1;
   }
 
   addStage(stage: StageName, at: number): void {
-    this.stageName.push(stage);
-    this.stageAt.push(at);
+    const k = this.stages++;
+    if (k === this.stageAt.length) {
+      // About 6 per row: the first growth is usually the last.
+      const need = Math.max(k + 1, (this.capacity - this.length) * 6 + k);
+      this.stageAt = room(this.stageAt, need);
+      this.stageCode = room(this.stageCode, need);
+    }
+    this.stageCode[k] = this.stageNames.code(stage);
+    this.stageAt[k] = at;
   }
 
   addSegment(cause: DelayCause, from: number, to: number): void {
-    this.segCause.push(cause);
-    this.segFrom.push(from);
-    this.segTo.push(to);
+    const k = this.segments++;
+    if (k === this.segFrom.length) {
+      const need = Math.max(k + 1, (this.capacity - this.length) * 4 + k);
+      this.segFrom = room(this.segFrom, need);
+      this.segTo = room(this.segTo, need);
+      this.segCause = room(this.segCause, need);
+    }
+    this.segCause[k] = this.causes.code(cause);
+    this.segFrom[k] = from;
+    this.segTo[k] = to;
+  }
+
+  stageName(k: number): StageName {
+    return this.stageNames.list[this.stageCode[k]];
+  }
+
+  segmentCause(k: number): DelayCause {
+    return this.causes.list[this.segCause[k]];
   }
 
   arrivedAt(i: number): number | undefined {
@@ -137,6 +213,7 @@ export class ReportRows {
 
   /** Row i as an object. */
   row(i: number): ReportTxn {
+    if (!(i >= 0 && i < this.length)) throw new RangeError(`no row ${i} of ${this.length}`);
     const r: ReportTxn = {
       txnId: this.txnId[i],
       rrn: this.rrn[i],
@@ -162,9 +239,9 @@ export class ReportRows {
     const mainCause = this.mainCause[i];
     if (mainCause !== undefined) r.mainCause = mainCause;
     for (let k = this.stageStart[i]; k < this.stageStart[i + 1]; k++)
-      r.stages.push({ stage: this.stageName[k], at: this.stageAt[k] });
+      r.stages.push({ stage: this.stageName(k), at: this.stageAt[k] });
     for (let k = this.segStart[i]; k < this.segStart[i + 1]; k++)
-      r.segments.push({ cause: this.segCause[k], from: this.segFrom[k], to: this.segTo[k] });
+      r.segments.push({ cause: this.segmentCause(k), from: this.segFrom[k], to: this.segTo[k] });
     return r;
   }
 

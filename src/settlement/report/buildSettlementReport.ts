@@ -208,7 +208,7 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
     }),
   );
 
-  const rows = new ReportRows();
+  const rows = new ReportRows(chosen.length);
   const needsAction: ActionItem[] = [];
   const byStatus = new Map<ReportStatus, { count: number; amountMinor: number }>(
     REPORT_STATUSES.map((s) => [s, { count: 0, amountMinor: 0 }]),

@@ -77,8 +77,21 @@ class JsonBytes extends ByteWriter {
   }
 }
 
+/** The fixed bytes that open each stage and segment object, by the columns' name codes. */
+interface Openers {
+  stage: Buffer[];
+  segment: Buffer[];
+}
+
+function openersOf(rows: ReportRows): Openers {
+  return {
+    stage: rows.stageNames.list.map((n) => Buffer.from(`{"stage":${JSON.stringify(n)},"at":`)),
+    segment: rows.causes.list.map((c) => Buffer.from(`{"cause":${JSON.stringify(c)},"from":`)),
+  };
+}
+
 /** Row i's JSON (the bytes of JSON.stringify(reportRowOf(rows.row(i))), in its key order). */
-function writeRow(o: JsonBytes, rows: ReportRows, i: number): void {
+function writeRow(o: JsonBytes, rows: ReportRows, i: number, open: Openers): void {
   o.raw('{"txnId":');
   o.num(rows.txnId[i]);
   o.raw(',"rrn":');
@@ -106,22 +119,22 @@ function writeRow(o: JsonBytes, rows: ReportRows, i: number): void {
   o.raw(',"delayMs":');
   o.num(rows.delay(i));
   o.raw(',"stages":[');
-  for (let k = rows.stageStart[i], end = rows.stageStart[i + 1]; k < end; k++) {
-    o.raw(k === rows.stageStart[i] ? '{"stage":' : ',{"stage":');
-    o.str(rows.stageName[k]);
-    o.raw(',"at":');
+  const firstStage = rows.stageStart[i];
+  for (let k = firstStage, end = rows.stageStart[i + 1]; k < end; k++) {
+    if (k > firstStage) o.byte(0x2c); // ,
+    o.put(open.stage[rows.stageCode[k]]);
     o.iso(rows.stageAt[k]);
-    o.raw('}');
+    o.byte(0x7d); // }
   }
   o.raw('],"segments":[');
-  for (let k = rows.segStart[i], end = rows.segStart[i + 1]; k < end; k++) {
-    o.raw(k === rows.segStart[i] ? '{"cause":' : ',{"cause":');
-    o.str(rows.segCause[k]);
-    o.raw(',"from":');
+  const firstSegment = rows.segStart[i];
+  for (let k = firstSegment, end = rows.segStart[i + 1]; k < end; k++) {
+    if (k > firstSegment) o.byte(0x2c);
+    o.put(open.segment[rows.segCause[k]]);
     o.iso(rows.segFrom[k]);
     o.raw(',"to":');
     o.iso(rows.segTo[k]);
-    o.raw('}');
+    o.byte(0x7d);
   }
   o.raw(']');
   const hostStatus = rows.hostStatus[i];
@@ -150,7 +163,7 @@ function writeRow(o: JsonBytes, rows: ReportRows, i: number): void {
 /** Row i's JSON text (tests; the report itself is written as bytes). */
 export function reportRowJson(rows: ReportRows, i: number): string {
   const o = new JsonBytes(1024);
-  writeRow(o, rows, i);
+  writeRow(o, rows, i, openersOf(rows));
   return o.bytes().toString('utf8');
 }
 
@@ -163,9 +176,10 @@ export function renderJsonBytes(report: SettlementReport): Buffer {
   const head = JSON.stringify({ ...rest, transactions: [] });
   const o = new JsonBytes(head.length * 3 + rows.length * 900);
   o.text(head.slice(0, -2));
+  const open = openersOf(rows);
   for (let i = 0; i < rows.length; i++) {
-    if (i > 0) o.raw(',');
-    writeRow(o, rows, i);
+    if (i > 0) o.byte(0x2c);
+    writeRow(o, rows, i, open);
   }
   o.raw(']}\n');
   return o.bytes();

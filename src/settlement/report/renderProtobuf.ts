@@ -105,10 +105,10 @@ export function renderProtobuf(report: SettlementReport): Uint8Array {
     const cause = rows.mainCause[i];
     const stages = [];
     for (let k = rows.stageStart[i]; k < rows.stageStart[i + 1]; k++)
-      stages.push({ stage: rows.stageName[k], at: rows.stageAt[k] });
+      stages.push({ stage: rows.stageName(k), at: rows.stageAt[k] });
     const segments = [];
     for (let k = rows.segStart[i]; k < rows.segStart[i + 1]; k++)
-      segments.push({ cause: CAUSE[rows.segCause[k]], from: rows.segFrom[k], to: rows.segTo[k] });
+      segments.push({ cause: CAUSE[rows.segmentCause(k)], from: rows.segFrom[k], to: rows.segTo[k] });
     put({
       transaction: {
         txnId: rows.txnId[i],
