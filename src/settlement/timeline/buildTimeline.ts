@@ -236,6 +236,14 @@ class Segments {
   }
 }
 
+/**
+ * The instant of a host time, undefined when absent. A module function, not a closure per
+ * timeline: under tsx (the benches) every named closure also costs a defineProperty call.
+ */
+function hostTime(zone: HostZone, s: string | undefined): number | undefined {
+  return s === undefined ? undefined : zone.parseHostTime(s);
+}
+
 /** The cause a host observation gives for a shift it reports. */
 function causeOf(o: HostObservation, facts: SettlementFacts): DelayCause {
   const named = CAUSE_OF_REASON[o.delayReason];
@@ -257,8 +265,6 @@ export function buildTimeline(
   const zone = r.zone;
   const obs = inLearntOrder(facts.observations);
   const latest = obs.at(-1);
-  const t = (s: string | undefined): number | undefined =>
-    s === undefined ? undefined : zone.parseHostTime(s);
 
   // The mode the host actually applies: a D0 sale paid T1 (reasons 03, 04) or another change.
   const modeObs = lastWhere(obs, (o) => o.status !== 'X' && o.settlementMode !== contract.mode);
@@ -279,9 +285,9 @@ export function buildTimeline(
   let arrival: Arrival;
   let end: number;
   const arrivedObs = lastWhere(obs, (o) => o.status === 'A' && o.arrivedAt !== undefined);
-  const latestExpected = t(latest?.expectedArrival);
+  const latestExpected = hostTime(zone, latest?.expectedArrival);
   if (arrivedObs) {
-    end = t(arrivedObs.arrivedAt)!;
+    end = hostTime(zone, arrivedObs.arrivedAt)!;
     arrival = { kind: 'arrived', at: end };
   } else if (latest && (latest.status === 'H' || latest.status === 'F' || latest.status === 'X')) {
     if (latest.status !== 'X' && latestExpected !== undefined && latestExpected >= asOf) {
@@ -355,7 +361,7 @@ export function buildTimeline(
     }
   }
   for (const o of obs) {
-    const said = o.status === 'A' ? t(o.arrivedAt) : t(o.expectedArrival);
+    const said = hostTime(zone, o.status === 'A' ? o.arrivedAt : o.expectedArrival);
     if (said !== undefined) {
       seg.push(said, causeOf(o, facts), 'host', { hostReason: o.delayReason, hostStatus: o.status });
     }
@@ -368,7 +374,7 @@ export function buildTimeline(
   }
   if (Number.isFinite(end)) seg.push(end, 'unexplained', 'contract');
 
-  const stages = stagesOf(facts, obs, arrival, r, mode, clearBasis, t);
+  const stages = stagesOf(facts, obs, arrival, r, mode, clearBasis);
   const delayMs = Number.isFinite(end) ? Math.max(0, end - ideal) : null;
   // Two literals rather than a spread: a spread makes every timeline a slow dictionary object.
   return facts.rrn !== undefined
@@ -390,7 +396,6 @@ function stagesOf(
   r: Rules,
   mode: SettlementMode,
   clearBasis: number,
-  t: (s: string | undefined) => number | undefined,
 ): Stage[] {
   const out: Stage[] = [];
   if (facts.cardReadAt !== undefined)
@@ -406,7 +411,12 @@ function stagesOf(
     out.push({ stage: 'batch-settled', at: facts.batchSettledAt, source: 'terminal' });
   const cleared = lastWhere(obs, (o) => o.clearedAt !== undefined);
   if (cleared)
-    out.push({ stage: 'cleared', at: t(cleared.clearedAt)!, source: 'host', learntAt: cleared.learntAt });
+    out.push({
+      stage: 'cleared',
+      at: hostTime(r.zone, cleared.clearedAt)!,
+      source: 'host',
+      learntAt: cleared.learntAt,
+    });
   else if (mode !== 'D0' && facts.batchSettledAt !== undefined) {
     // Cleared at the cut-off that closes the settlement day.
     out.push({
@@ -431,7 +441,7 @@ function stagesOf(
   else if (exp)
     out.push({
       stage: 'expected-arrival',
-      at: t(exp.expectedArrival)!,
+      at: hostTime(r.zone, exp.expectedArrival)!,
       source: 'host',
       learntAt: exp.learntAt,
     });
