@@ -80,12 +80,23 @@ export function renderTableBytes(report: SettlementReport, lang: ReportLang): Bu
 
   out.push('', t.needsAction);
   if (report.needsAction.length === 0) line(`  ${t.nothingToDo}`);
+  // Thousands of items share a dozen texts and remedies: each is wrapped once.
+  const texts = new Map<string, string[]>();
+  const remedies = new Map<string, string[]>();
+  const block = (cache: Map<string, string[]>, key: string, text: string) => {
+    let lines = cache.get(key);
+    if (!lines) {
+      lines = wrapToWidth(text, TABLE_WIDTH - 4).map((l) => `    ${l}`);
+      cache.set(key, lines);
+    }
+    for (const l of lines) out.push(l);
+  };
   for (const a of report.needsAction) {
     line(
       `  ${padEndWidth(STATUS_LABEL[a.status][lang], 10)} ${a.rrn} ${shortPan(a.maskedPan)} ${money(a.amountMinor)}${a.since ? `  ${t.since} ${short(a.since)}` : ''}`,
     );
-    wrapped(a.text[lang], '    ');
-    wrapped(`${t.remedy}: ${a.remedy[lang]}`, '    ');
+    block(texts, a.text[lang], a.text[lang]);
+    block(remedies, a.remedy[lang], `${t.remedy}: ${a.remedy[lang]}`);
   }
 
   out.push('', t.delayByCause);
