@@ -43,14 +43,20 @@ export class HostZone {
     }
   }
 
+  /** The hour (and its offset) asked last: instant() asks twice, mostly for the same hour. */
+  private lastHour = Number.NaN;
+  private lastOffset = 0;
   /** Local time minus UTC at an instant, ms (cached per hour). */
   offsetMs(utcMs: number): number {
     const hour = Math.floor(utcMs / HOUR_MS);
+    if (hour === this.lastHour) return this.lastOffset;
     let off = this.cache.get(hour);
     if (off === undefined) {
       off = zoneOffsetMs(this.timeZone, hour * HOUR_MS);
       this.cache.set(hour, off);
     }
+    this.lastHour = hour;
+    this.lastOffset = off;
     return off;
   }
 

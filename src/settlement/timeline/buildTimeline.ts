@@ -361,7 +361,13 @@ export function buildTimeline(
     }
   }
   for (const o of obs) {
-    const said = hostTime(zone, o.status === 'A' ? o.arrivedAt : o.expectedArrival);
+    // The arrival and the latest expectation are parsed already (a third of the parses).
+    const said =
+      o === arrivedObs
+        ? end
+        : o === latest && o.status !== 'A'
+          ? latestExpected
+          : hostTime(zone, o.status === 'A' ? o.arrivedAt : o.expectedArrival);
     if (said !== undefined) {
       seg.push(said, causeOf(o, facts), 'host', { hostReason: o.delayReason, hostStatus: o.status });
     }
@@ -374,7 +380,7 @@ export function buildTimeline(
   }
   if (Number.isFinite(end)) seg.push(end, 'unexplained', 'contract');
 
-  const stages = stagesOf(facts, obs, arrival, r, mode, clearBasis);
+  const stages = stagesOf(facts, obs, arrival, r, mode, clearBasis, latestExpected);
   const delayMs = Number.isFinite(end) ? Math.max(0, end - ideal) : null;
   // Two literals rather than a spread: a spread makes every timeline a slow dictionary object.
   return facts.rrn !== undefined
@@ -396,6 +402,7 @@ function stagesOf(
   r: Rules,
   mode: SettlementMode,
   clearBasis: number,
+  latestExpected: number | undefined,
 ): Stage[] {
   const out: Stage[] = [];
   if (facts.cardReadAt !== undefined)
@@ -441,7 +448,7 @@ function stagesOf(
   else if (exp)
     out.push({
       stage: 'expected-arrival',
-      at: hostTime(r.zone, exp.expectedArrival)!,
+      at: exp === obs.at(-1) ? latestExpected! : hostTime(r.zone, exp.expectedArrival)!,
       source: 'host',
       learntAt: exp.learntAt,
     });
