@@ -198,10 +198,21 @@ const byAuthorisedAt = (x: ReportTxnInput, y: ReportTxnInput) =>
   x.txn.authorisedAt - y.txn.authorisedAt || x.txn.txnId - y.txn.txnId;
 
 /** The journal reads them in order already; sort only when they are not. */
-function oldestFirst(txns: ReportTxnInput[]): ReportTxnInput[] {
+function oldestFirst(txns: readonly ReportTxnInput[]): readonly ReportTxnInput[] {
   for (let i = 1; i < txns.length; i++)
-    if (byAuthorisedAt(txns[i - 1], txns[i]) > 0) return txns.sort(byAuthorisedAt);
+    if (byAuthorisedAt(txns[i - 1], txns[i]) > 0) return [...txns].sort(byAuthorisedAt);
   return txns;
+}
+
+/** The sales selected by date or batch; the input itself when nothing is selected (no copy). */
+function selected(txns: readonly ReportTxnInput[], sel: ReportSelection, zone: HostZone) {
+  if (sel.batch === undefined && sel.from === undefined && sel.to === undefined) return txns;
+  return txns.filter((t) => {
+    if (sel.batch !== undefined && t.txn.batch !== sel.batch) return false;
+    if (sel.from === undefined && sel.to === undefined) return true;
+    const d = civilDate(zone.dayOf(t.txn.authorisedAt));
+    return (sel.from === undefined || d >= sel.from) && (sel.to === undefined || d <= sel.to);
+  });
 }
 
 /** Builds the report of the selected transactions as known at input.asOf. */
@@ -209,15 +220,7 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
   const sel = input.selection ?? {};
   checkSelection(sel);
   const zone = new HostZone(input.contract.timeZone ?? 'Asia/Shanghai');
-  const dateOf = (ms: number) => civilDate(zone.dayOf(ms));
-  const chosen = oldestFirst(
-    input.txns.filter((t) => {
-      if (sel.batch !== undefined && t.txn.batch !== sel.batch) return false;
-      if (sel.from === undefined && sel.to === undefined) return true;
-      const d = dateOf(t.txn.authorisedAt);
-      return (sel.from === undefined || d >= sel.from) && (sel.to === undefined || d <= sel.to);
-    }),
-  );
+  const chosen = oldestFirst(selected(input.txns, sel, zone));
 
   const rows = new ReportRows(chosen.length);
   const needsAction: ActionItem[] = [];
@@ -318,7 +321,7 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
   const largestDelays = largestOf(rows);
   const order: Record<ActionItem['status'], number> = { failed: 0, held: 1, unknown: 2 };
   needsAction.sort((x, y) => order[x.status] - order[y.status] || y.amountMinor - x.amountMinor);
-  const asOfDate = dateOf(input.asOf);
+  const asOfDate = civilDate(zone.dayOf(input.asOf));
 
   return {
     schema: REPORT_SCHEMA_ID,
