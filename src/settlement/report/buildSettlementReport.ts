@@ -81,18 +81,8 @@ export function maskId(id: string): string {
 
 /** The journal stores masked PANs; anything that still holds a whole card number is masked again. */
 function safePan(p: string | null): string | null {
-  return p !== null && hasDigitRun(p, 11) ? maskPan(p) : p;
-}
-
-/** /\d{n}/.test(s), without a regular expression per row. */
-function hasDigitRun(s: string, n: number): boolean {
-  let run = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    run = c >= 48 && c <= 57 ? run + 1 : 0;
-    if (run === n) return true;
-  }
-  return false;
+  // A regular expression: faster here than a loop over the characters (measured).
+  return p !== null && /\d{11}/.test(p) ? maskPan(p) : p;
 }
 
 function checkSelection(s: ReportSelection): void {
