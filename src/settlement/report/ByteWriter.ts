@@ -90,3 +90,17 @@ export class ByteWriter {
     return this.buf.subarray(0, this.len);
   }
 }
+
+/** Bytes of a text made once per key (a padded label, a quoted name) and written many times. */
+export class BytesOf<K> {
+  private readonly map = new Map<K, Buffer>();
+  constructor(private readonly make: (key: K) => string) {}
+  get(key: K): Buffer {
+    let b = this.map.get(key);
+    if (b === undefined) {
+      b = Buffer.from(this.make(key));
+      this.map.set(key, b);
+    }
+    return b;
+  }
+}

@@ -5,7 +5,7 @@
  * so the writer makes room once per row (a bound from the row's own text lengths) and then writes
  * with a local position: every field is a few byte stores, not a method call that checks room.
  */
-import { ByteWriter } from './ByteWriter.js';
+import { BytesOf, ByteWriter } from './ByteWriter.js';
 import { isoTime, writeIsoTime } from './isoTime.js';
 import type { ReportRows } from './ReportRows.js';
 
@@ -59,19 +59,6 @@ function iso(b: Buffer, p: number, ms: number): number {
   return p + 1;
 }
 
-/** Bytes of a quoted name (approval, mode, status, stage), made once per name. */
-class Quoted {
-  private readonly map = new Map<string, Buffer>();
-  get(s: string): Buffer {
-    let q = this.map.get(s);
-    if (q === undefined) {
-      q = Buffer.from(JSON.stringify(s));
-      this.map.set(s, q);
-    }
-    return q;
-  }
-}
-
 /** Longest text a num or an iso writes (String of a double, isoTime beyond year 9999, quoted). */
 const NUMBER_MAX = 26;
 const ISO_MAX = 30;
@@ -79,7 +66,8 @@ const ISO_MAX = 30;
 const ROW_FIXED = 300 + 3 * NUMBER_MAX + 4 * ISO_MAX;
 
 export class JsonRowWriter extends ByteWriter {
-  private readonly quoted = new Quoted();
+  /** Quoted names (approval, mode, status, stage, host status, cause), made once per name. */
+  private readonly quoted = new BytesOf<string>((s) => JSON.stringify(s));
   /** The bytes that open each stage and segment object, by the columns' name codes. */
   private readonly openStage: Buffer[];
   private readonly openSegment: Buffer[];

@@ -9,7 +9,7 @@
 import { formatAmount } from '../../money.js';
 import { padEndWidth, padStartWidth, truncateToWidth } from '../../text/displayWidth.js';
 import type { HostZone } from '../timeline/HostZone.js';
-import { ByteWriter } from './ByteWriter.js';
+import { BytesOf, ByteWriter } from './ByteWriter.js';
 import { writeMonthDayMinute } from './isoTime.js';
 import type { ReportRows, ReportTxn } from './ReportRows.js';
 import { CAUSE_LABEL, hostMinute, type ReportLang, STATUS_LABEL, shortDuration } from './reportText.js';
@@ -31,20 +31,6 @@ export function rowLine(cells: readonly string[]): string {
   return `${parts.join(' ')} ${truncateToWidth(cells[7], CAUSE_WIDTH)}`.trimEnd();
 }
 
-/** Bytes of a text made once per distinct key (a label, a duration) and written many times. */
-class Cells<K> {
-  private readonly map = new Map<K, Buffer>();
-  constructor(private readonly make: (key: K) => string) {}
-  get(key: K): Buffer {
-    let b = this.map.get(key);
-    if (b === undefined) {
-      b = Buffer.from(this.make(key));
-      this.map.set(key, b);
-    }
-    return b;
-  }
-}
-
 class TableBytes extends ByteWriter {
   /** 'MM-DD hh:mm' of a wall-clock instant, or false when it needs the string path. */
   monthDayMinute(wall: number): boolean {
@@ -63,13 +49,13 @@ export function writeTableRows(rows: ReportRows, lang: ReportLang, zone: HostZon
   const o = new TableBytes(Buffer.byteLength(head) + rows.length * 90);
   o.text(head);
   const short = (ms: number | undefined) => (ms === undefined ? '-' : hostMinute(zone, ms).slice(5));
-  const modes = new Cells<string>((m) => padEndWidth(m, ROW_COLS[3]));
-  const statuses = new Cells<ReportTxn['status']>((s) => padEndWidth(STATUS_LABEL[s][lang], ROW_COLS[4]));
-  const causes = new Cells<ReportTxn['mainCause']>((c) =>
+  const modes = new BytesOf<string>((m) => padEndWidth(m, ROW_COLS[3]));
+  const statuses = new BytesOf<ReportTxn['status']>((s) => padEndWidth(STATUS_LABEL[s][lang], ROW_COLS[4]));
+  const causes = new BytesOf<ReportTxn['mainCause']>((c) =>
     truncateToWidth(c ? CAUSE_LABEL[c][lang] : '-', CAUSE_WIDTH),
   );
   // shortDuration depends on the whole minutes only.
-  const delays = new Cells<number>((m) => padStartWidth(shortDuration(m * MINUTE_MS, lang), ROW_COLS[6]));
+  const delays = new BytesOf<number>((m) => padStartWidth(shortDuration(m * MINUTE_MS, lang), ROW_COLS[6]));
   const unknownDelay = Buffer.from(padStartWidth(shortDuration(null, lang), ROW_COLS[6]));
   const noTime = Buffer.from(padEndWidth('-', ROW_COLS[0]));
   const time = (ms: number | undefined) => {

@@ -13,7 +13,7 @@ import { renderTable } from '../../../src/settlement/report/renderTable.js';
 import type { SettlementReportJson } from '../../../src/settlement/report/reportModel.js';
 import { REPORT_PROTO } from '../../../src/settlement/report/reportProtoText.js';
 import { displayWidth } from '../../../src/text/displayWidth.js';
-import { FULL_PAN, reportInput, weekInput, weekSales } from './reportFixtures.js';
+import { beyondInput, FULL_PAN, reportInput, weekInput, weekSales } from './reportFixtures.js';
 
 const schema = JSON.parse(
   readFileSync(
@@ -27,21 +27,7 @@ const week = buildSettlementReport(weekInput());
 const empty = buildSettlementReport(reportInput([]));
 const one = buildSettlementReport(reportInput([weekSales().unknown]));
 /** A sale the calendar cannot date (delay null in every format). */
-const beyond = buildSettlementReport(
-  reportInput(
-    [
-      {
-        observations: [],
-        txn: {
-          ...weekSales().estimated.txn,
-          authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
-          batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
-        },
-      },
-    ],
-    { asOf: Date.parse('2027-01-01T12:00:00+08:00') },
-  ),
-);
+const beyond = buildSettlementReport(beyondInput());
 
 /** A run of 13 to 19 digits: a card number nobody masked. */
 const WHOLE_PAN = /(?<!\d)\d{13,19}(?!\d)/;

@@ -18,7 +18,7 @@ import {
 import type { SettlementReport } from '../../../src/settlement/report/reportModel.js';
 import { factsOf } from '../../../src/settlement/settlementReports.js';
 import { buildTimeline } from '../../../src/settlement/timeline/buildTimeline.js';
-import { reportInput, weekInput, weekSales } from './reportFixtures.js';
+import { beyondInput, reportInput, weekInput, weekSales } from './reportFixtures.js';
 
 /** The slow, obvious JSON: every row made as an object, the whole report stringified at once. */
 function plainJson(r: SettlementReport): string {
@@ -39,20 +39,7 @@ const odd = buildSettlementReport(
   ]),
 );
 /** A sale the calendar cannot date: its expected-arrival stage has no time. */
-const beyondInput = reportInput(
-  [
-    {
-      observations: [],
-      txn: {
-        ...w.estimated.txn,
-        authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
-        batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
-      },
-    },
-  ],
-  { asOf: Date.parse('2027-01-01T12:00:00+08:00') },
-);
-const beyond = buildSettlementReport(beyondInput);
+const beyond = buildSettlementReport(beyondInput());
 
 /** The timeline buildTimeline gives the input sale behind a report row. */
 function timelineOf(input: ReportInput, rrn: string) {
@@ -85,7 +72,7 @@ describe('JSON rows written from the model', () => {
       timelineOf(weekInput(), t.rrn).segments.map((g) => g.ms),
     );
     const b = beyond.transactions.row(0);
-    const tl = timelineOf(beyondInput, b.rrn);
+    const tl = timelineOf(beyondInput(), b.rrn);
     expect(tl.stages.some((s) => s.at === undefined)).toBe(true);
     const stages = reportRowOf(b).stages;
     expect(stages.map((s) => s.stage)).toEqual(

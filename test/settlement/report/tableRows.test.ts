@@ -17,7 +17,7 @@ import {
 } from '../../../src/settlement/report/reportText.js';
 import { rowLine } from '../../../src/settlement/report/tableRows.js';
 import { HostZone } from '../../../src/settlement/timeline/HostZone.js';
-import { reportInput, weekInput, weekSales } from './reportFixtures.js';
+import { beyondInput, reportInput, weekInput, weekSales } from './reportFixtures.js';
 
 /** The rows as strings: a dozen strings per row, padded by rowLine. */
 function plainRows(r: SettlementReport, lang: ReportLang): string[] {
@@ -56,21 +56,7 @@ const odd = buildSettlementReport(
   ]),
 );
 /** A sale the calendar cannot date: no delay ('?'). */
-const beyond = buildSettlementReport(
-  reportInput(
-    [
-      {
-        observations: [],
-        txn: {
-          ...w.estimated.txn,
-          authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
-          batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
-        },
-      },
-    ],
-    { asOf: Date.parse('2027-01-01T12:00:00+08:00') },
-  ),
-);
+const beyond = buildSettlementReport(beyondInput());
 /** Another zone, where host minutes differ from Shanghai's. */
 const tokyo = buildSettlementReport(weekInput({ contract: { mode: 'T1', timeZone: 'Asia/Tokyo' } }));
 
