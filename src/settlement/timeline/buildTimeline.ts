@@ -335,10 +335,10 @@ export function buildTimeline(
   seg.push(arrivalFor(r, calendar, mode, auth, true, false), 'after-cut-off', 'contract');
   if (offline) {
     seg.push(arrivalFor(r, calendar, mode, hostHas, true, false), 'terminal-offline', 'terminal', {
-      outage: {
-        from: facts.queuedOffline?.from ?? auth,
-        ...(forwarded !== undefined ? { to: forwarded } : {}),
-      },
+      outage:
+        forwarded !== undefined
+          ? { from: facts.queuedOffline?.from ?? auth, to: forwarded }
+          : { from: facts.queuedOffline?.from ?? auth },
     });
   }
   if (mode !== 'D0')
@@ -353,10 +353,14 @@ export function buildTimeline(
       const holiday = calendar.holidayNum(d);
       let e = d + 1;
       while (e < stop && calendar.holidayNum(e)?.zh === holiday?.zh) e++;
-      seg.push(zone.instant(e, r.payoutMs), 'non-business-day', 'contract', {
-        days: { first: civilDate(d), last: civilDate(e - 1) },
-        ...(holiday ? { holiday } : {}),
-      });
+      // Two literals, not a spread (the slower object path on about 2 sales in 7).
+      const days = { first: civilDate(d), last: civilDate(e - 1) };
+      seg.push(
+        zone.instant(e, r.payoutMs),
+        'non-business-day',
+        'contract',
+        holiday ? { days, holiday } : { days },
+      );
       d = e;
     }
   }
@@ -395,6 +399,8 @@ function inLearntOrder(xs: readonly HostObservation[]): readonly HostObservation
   return xs;
 }
 
+const HELD_FAILED = ['H', 'F'] as const;
+
 function stagesOf(
   facts: SettlementFacts,
   obs: readonly HostObservation[],
@@ -432,7 +438,7 @@ function stagesOf(
       source: 'estimated',
     });
   }
-  for (const status of ['H', 'F'] as const) {
+  for (const status of HELD_FAILED) {
     const first = obs.find((o) => o.status === status);
     if (first)
       out.push({
