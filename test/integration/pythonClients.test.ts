@@ -79,7 +79,7 @@ describePy('a till written in Python (docs/examples/till_sale.py)', () => {
     expect(read.end).toBe(report.transactions.length);
     expect(read.as_of).toBe(Date.parse(report.header.asOf));
     expect(read.transactions).toEqual(
-      report.transactions.map((t) => ({
+      report.transactions.toArray().map((t) => ({
         rrn: t.rrn,
         amount_minor: t.amountMinor,
         status: `REPORT_STATUS_${t.status.toUpperCase().replace(/-/g, '_')}`,

@@ -5,7 +5,7 @@
  * and the report only selects, counts and sums what the timelines say.
  */
 import { PosError } from '../../errors.js';
-import type { SettlementMode } from '../../iso8583/views/cupPosStatusRecord.js';
+import type { SettlementMode, SettlementStatus } from '../../iso8583/views/cupPosStatusRecord.js';
 import type { SettlementObservationRecord, TrackedTxn } from '../../journal/types.js';
 import { maskPan } from '../../mask.js';
 import { type CivilDate, civilDate, type HolidayCalendar } from '../calendar/HolidayCalendar.js';
@@ -19,6 +19,7 @@ import { DELAY_CAUSES, type DelayCause } from '../timeline/delayCauses.js';
 import { HostZone } from '../timeline/HostZone.js';
 import { firstInOrder } from './firstInOrder.js';
 import { isoTime } from './isoTime.js';
+import { ReportRows } from './ReportRows.js';
 import {
   type ActionItem,
   type CauseTotal,
@@ -28,7 +29,6 @@ import {
   REPORT_SCHEMA_ID,
   REPORT_STATUSES,
   type ReportStatus,
-  type ReportTxn,
   type SettlementReport,
   statusOfStage,
   type TimeBin,
@@ -81,6 +81,7 @@ export function maskId(id: string): string {
 
 /** The journal stores masked PANs; anything that still holds a whole card number is masked again. */
 function safePan(p: string | null): string | null {
+  // A regular expression: faster here than a loop over the characters (measured).
   return p !== null && /\d{11}/.test(p) ? maskPan(p) : p;
 }
 
@@ -107,11 +108,12 @@ function mainCauseOf(tl: SettlementTimeline): DelayCause | undefined {
   return best?.cause;
 }
 
-/** The model's row: numbers and the timeline's own stages and segments (no copy, no text). */
-function rowOf(t: ReportTxnInput, tl: SettlementTimeline): ReportTxn {
+/** Adds a transaction and its timeline's dated stages and segments to the columns. */
+function addRow(rows: ReportRows, t: ReportTxnInput, tl: SettlementTimeline, status: ReportStatus): void {
+  for (const s of tl.stages) if (s.at !== undefined) rows.addStage(s.stage, s.at);
+  for (const g of tl.segments) rows.addSegment(g.cause, g.from, g.to);
   const a = tl.arrival;
-  // One shape for every row (absent fields undefined): 100,000 rows stay one hidden class.
-  return {
+  rows.add({
     txnId: t.txn.txnId,
     rrn: t.txn.rrn,
     batch: t.txn.batch,
@@ -120,17 +122,15 @@ function rowOf(t: ReportTxnInput, tl: SettlementTimeline): ReportTxn {
     amountMinor: t.txn.amountMinor,
     approval: t.txn.approvalMode,
     mode: tl.mode,
-    status: statusOfStage(a.kind),
+    status,
     stage: a.kind,
-    hostStatus: t.observations.at(-1)?.status as ReportTxn['hostStatus'],
+    hostStatus: t.observations.at(-1)?.status as SettlementStatus | undefined,
     ideal: tl.ideal,
     expectedArrival: a.kind === 'expected' ? a.at : a.kind === 'overdue' ? a.expected : undefined,
     arrivedAt: a.kind === 'arrived' ? a.at : undefined,
     delayMs: tl.delayMs,
     mainCause: mainCauseOf(tl),
-    stages: tl.stages,
-    segments: tl.segments,
-  };
+  });
 }
 
 const FALLBACK_CAUSE: Record<ActionItem['status'], DelayCause> = {
@@ -139,15 +139,14 @@ const FALLBACK_CAUSE: Record<ActionItem['status'], DelayCause> = {
   unknown: 'unexplained',
 };
 
-function actionOf(t: ReportTxnInput, row: ReportTxn): ActionItem | undefined {
-  const status = row.status;
+function actionOf(t: ReportTxnInput, tl: SettlementTimeline, status: ReportStatus): ActionItem | undefined {
   if (status !== 'held' && status !== 'failed' && status !== 'unknown') return undefined;
   // What the host said last (its latest segment), else the status's own: a hold is acted on by
   // its reason even when an unsettled batch took the delay so far.
   let cause = FALLBACK_CAUSE[status];
-  for (let i = row.segments.length - 1; i >= 0; i--) {
-    if (row.segments[i].basis === 'host') {
-      cause = row.segments[i].cause;
+  for (let i = tl.segments.length - 1; i >= 0; i--) {
+    if (tl.segments[i].basis === 'host') {
+      cause = tl.segments[i].cause;
       break;
     }
   }
@@ -155,32 +154,55 @@ function actionOf(t: ReportTxnInput, row: ReportTxn): ActionItem | undefined {
   const first = t.observations.find((o) => o.status === code);
   const info = DELAY_CAUSES[cause];
   return {
-    rrn: row.rrn,
-    maskedPan: row.maskedPan,
-    amountMinor: row.amountMinor,
-    authorisedAt: iso(row.authorisedAt),
+    rrn: t.txn.rrn,
+    maskedPan: safePan(t.txn.maskedPan),
+    amountMinor: t.txn.amountMinor,
+    authorisedAt: iso(t.txn.authorisedAt),
     status,
     ...(first ? { since: iso(first.learntAt) } : {}),
-    delayMs: row.delayMs,
+    delayMs: tl.delayMs,
     cause,
     text: info.text,
     remedy: info.remedy,
   };
 }
 
-/** Longest delay first, then the lower txnId: the order of `largestDelays`. */
-function longerFirst(x: ReportTxn, y: ReportTxn): number {
-  return (y.delayMs ?? 0) - (x.delayMs ?? 0) || x.txnId - y.txnId;
+/** Rows with a delay, longest first, then the lower txnId: `largestDelays`. */
+function largestOf(rows: ReportRows): LargestDelay[] {
+  const delayed: number[] = [];
+  for (let i = 0; i < rows.length; i++) if (rows.delay(i)! > 0) delayed.push(i);
+  const { delayMs, txnId } = rows;
+  return firstInOrder(delayed, LARGEST, (x, y) => delayMs[y] - delayMs[x] || txnId[x] - txnId[y]).map((i) => {
+    const mainCause = rows.mainCause[i];
+    return {
+      rrn: rows.rrn[i],
+      amountMinor: rows.amountMinor[i],
+      delayMs: delayMs[i],
+      status: rows.status[i],
+      ...(mainCause ? { mainCause } : {}),
+    };
+  });
 }
 
 const byAuthorisedAt = (x: ReportTxnInput, y: ReportTxnInput) =>
   x.txn.authorisedAt - y.txn.authorisedAt || x.txn.txnId - y.txn.txnId;
 
 /** The journal reads them in order already; sort only when they are not. */
-function oldestFirst(txns: ReportTxnInput[]): ReportTxnInput[] {
+function oldestFirst(txns: readonly ReportTxnInput[]): readonly ReportTxnInput[] {
   for (let i = 1; i < txns.length; i++)
-    if (byAuthorisedAt(txns[i - 1], txns[i]) > 0) return txns.sort(byAuthorisedAt);
+    if (byAuthorisedAt(txns[i - 1], txns[i]) > 0) return [...txns].sort(byAuthorisedAt);
   return txns;
+}
+
+/** The sales selected by date or batch; the input itself when nothing is selected (no copy). */
+function selected(txns: readonly ReportTxnInput[], sel: ReportSelection, zone: HostZone) {
+  if (sel.batch === undefined && sel.from === undefined && sel.to === undefined) return txns;
+  return txns.filter((t) => {
+    if (sel.batch !== undefined && t.txn.batch !== sel.batch) return false;
+    if (sel.from === undefined && sel.to === undefined) return true;
+    const d = civilDate(zone.dayOf(t.txn.authorisedAt));
+    return (sel.from === undefined || d >= sel.from) && (sel.to === undefined || d <= sel.to);
+  });
 }
 
 /** Builds the report of the selected transactions as known at input.asOf. */
@@ -188,17 +210,9 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
   const sel = input.selection ?? {};
   checkSelection(sel);
   const zone = new HostZone(input.contract.timeZone ?? 'Asia/Shanghai');
-  const dateOf = (ms: number) => civilDate(zone.dayOf(ms));
-  const chosen = oldestFirst(
-    input.txns.filter((t) => {
-      if (sel.batch !== undefined && t.txn.batch !== sel.batch) return false;
-      if (sel.from === undefined && sel.to === undefined) return true;
-      const d = dateOf(t.txn.authorisedAt);
-      return (sel.from === undefined || d >= sel.from) && (sel.to === undefined || d <= sel.to);
-    }),
-  );
+  const chosen = oldestFirst(selected(input.txns, sel, zone));
 
-  const rows: ReportTxn[] = [];
+  const rows = new ReportRows(chosen.length);
   const needsAction: ActionItem[] = [];
   const byStatus = new Map<ReportStatus, { count: number; amountMinor: number }>(
     REPORT_STATUSES.map((s) => [s, { count: 0, amountMinor: 0 }]),
@@ -211,7 +225,8 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
     amountMinor: 0,
   }));
   const causes = new Map<DelayCause, { count: number; amountMinor: number; ms: number }>();
-  const forecast = new Map<CivilDate, ForecastDay>();
+  // By host day number: a date's text is made once per day, not once per sale.
+  const forecast = new Map<number, ForecastDay>();
   const overdue = { count: 0, amountMinor: 0 };
   const undated = { count: 0, amountMinor: 0 };
   const batches = new Set<string>();
@@ -221,13 +236,14 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
 
   for (const t of chosen) {
     const tl = buildTimeline(factsOf(t.txn, t.observations), input.contract, input.calendar, input.asOf);
-    const row = rowOf(t, tl);
-    rows.push(row);
-    batches.add(row.batch);
-    total += row.amountMinor;
-    const s = byStatus.get(row.status)!;
+    const status = statusOfStage(tl.arrival.kind);
+    addRow(rows, t, tl, status);
+    const amount = t.txn.amountMinor;
+    batches.add(t.txn.batch);
+    total += amount;
+    const s = byStatus.get(status)!;
     s.count++;
-    s.amountMinor += row.amountMinor;
+    s.amountMinor += amount;
     if (tl.delayMs !== null) {
       known++;
       if (tl.delayMs === 0) onTime++;
@@ -244,23 +260,23 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
       let b = bins.length - 1;
       while (b > 0 && ms < bins[b].fromMs) b--;
       bins[b].count++;
-      bins[b].amountMinor += row.amountMinor;
+      bins[b].amountMinor += amount;
     } else if (a.kind === 'expected') {
-      const date = dateOf(a.at);
-      let day = forecast.get(date);
+      const dayNum = zone.dayOf(a.at);
+      let day = forecast.get(dayNum);
       if (!day) {
-        day = { date, count: 0, amountMinor: 0, estimatedCount: 0 };
-        forecast.set(date, day);
+        day = { date: civilDate(dayNum), count: 0, amountMinor: 0, estimatedCount: 0 };
+        forecast.set(dayNum, day);
       }
       day.count++;
-      day.amountMinor += row.amountMinor;
+      day.amountMinor += amount;
       if (a.source === 'estimated') day.estimatedCount++;
     } else if (a.kind === 'overdue') {
       overdue.count++;
-      overdue.amountMinor += row.amountMinor;
+      overdue.amountMinor += amount;
     } else {
       undated.count++;
-      undated.amountMinor += row.amountMinor;
+      undated.amountMinor += amount;
     }
     const segs = tl.segments;
     for (let i = 0; i < segs.length; i++) {
@@ -276,10 +292,10 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
       for (let j = 0; j < i && first; j++) if (segs[j].cause === g.cause) first = false;
       if (first) {
         c.count++;
-        c.amountMinor += row.amountMinor;
+        c.amountMinor += amount;
       }
     }
-    const action = actionOf(t, row);
+    const action = actionOf(t, tl, status);
     if (action) needsAction.push(action);
   }
 
@@ -292,17 +308,10 @@ export function buildSettlementReport(input: ReportInput): SettlementReport {
   const delayByCause: CauseTotal[] = [...causes]
     .map(([cause, c]) => ({ cause, ...c, text: DELAY_CAUSES[cause].text }))
     .sort((x, y) => y.ms - x.ms || x.cause.localeCompare(y.cause));
-  const delayed = rows.filter((r) => r.delayMs !== null && r.delayMs > 0);
-  const largestDelays: LargestDelay[] = firstInOrder(delayed, LARGEST, longerFirst).map((r) => ({
-    rrn: r.rrn,
-    amountMinor: r.amountMinor,
-    delayMs: r.delayMs!,
-    status: r.status,
-    ...(r.mainCause ? { mainCause: r.mainCause } : {}),
-  }));
+  const largestDelays = largestOf(rows);
   const order: Record<ActionItem['status'], number> = { failed: 0, held: 1, unknown: 2 };
   needsAction.sort((x, y) => order[x.status] - order[y.status] || y.amountMinor - x.amountMinor);
-  const asOfDate = dateOf(input.asOf);
+  const asOfDate = civilDate(zone.dayOf(input.asOf));
 
   return {
     schema: REPORT_SCHEMA_ID,

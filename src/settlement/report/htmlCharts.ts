@@ -6,7 +6,8 @@
  */
 import type { DelayCause } from '../timeline/delayCauses.js';
 import { firstInOrder } from './firstInOrder.js';
-import type { ReportTxn, SettlementReport } from './reportModel.js';
+import type { ReportTxn } from './ReportRows.js';
+import type { SettlementReport } from './reportModel.js';
 import { CAUSE_LABEL, hours, money, type ReportLang, shortDuration, TEXT } from './reportText.js';
 
 export const CAUSE_COLOUR: Record<DelayCause | 'normal', string> = {
@@ -149,13 +150,19 @@ export function forecastChart(r: SettlementReport, lang: ReportLang): string {
 
 /** Sales for the Gantt chart: needing action first, then the largest delays, then the rest. */
 export function ganttRows(r: SettlementReport, max: number): ReportTxn[] {
-  const rank = (x: ReportTxn) =>
-    x.status === 'held' || x.status === 'failed' || x.status === 'unknown' ? 0 : 1;
+  const rows = r.transactions;
+  const rank = (i: number) => {
+    const s = rows.status[i];
+    return s === 'held' || s === 'failed' || s === 'unknown' ? 0 : 1;
+  };
+  const all = Array.from({ length: rows.length }, (_, i) => i);
+  // delayMs is 0 where unknown, as `?? 0` gave.
+  const { delayMs, txnId } = rows;
   return firstInOrder(
-    r.transactions,
+    all,
     max,
-    (a, b) => rank(a) - rank(b) || (b.delayMs ?? 0) - (a.delayMs ?? 0) || a.txnId - b.txnId,
-  );
+    (a, b) => rank(a) - rank(b) || delayMs[b] - delayMs[a] || txnId[a] - txnId[b],
+  ).map((i) => rows.row(i));
 }
 
 export function ganttChart(r: SettlementReport, rows: readonly ReportTxn[], lang: ReportLang): string {

@@ -51,10 +51,30 @@ export function isoTime(ms: number): string {
   return `${dayPrefix(day)}${TWO[h]}:${TWO[mi]}:${TWO[s]}.${THREE[rest - s * 1000]}Z`;
 }
 
+/** The ASCII codes of 00..99, two by two. */
+const DIGITS2 = new Uint8Array(200);
+for (let i = 0; i < 100; i++) {
+  DIGITS2[2 * i] = 48 + Math.floor(i / 10);
+  DIGITS2[2 * i + 1] = 48 + (i % 10);
+}
+
 /** The two ASCII digits of 0..99 at b[p]. */
 function put2(b: Uint8Array, p: number, n: number): void {
-  b[p] = 48 + Math.floor(n / 10);
-  b[p + 1] = 48 + (n % 10);
+  b[p] = DIGITS2[2 * n];
+  b[p + 1] = DIGITS2[2 * n + 1];
+}
+
+/** dayPrefix's bytes (the writers copy them instead of reading a string's characters). */
+let dayBytes = new Map<number, Uint8Array>();
+
+function dayPrefixBytes(day: number): Uint8Array {
+  let p = dayBytes.get(day);
+  if (p === undefined) {
+    if (dayBytes.size >= 4096) dayBytes = new Map();
+    p = Uint8Array.from(dayPrefix(day), (c) => c.charCodeAt(0));
+    dayBytes.set(day, p);
+  }
+  return p;
 }
 
 /**
@@ -64,14 +84,15 @@ function put2(b: Uint8Array, p: number, n: number): void {
 export function writeIsoTime(b: Uint8Array, pos: number, ms: number): boolean {
   if (!Number.isInteger(ms) || ms < FIRST || ms > LAST) return false;
   const day = Math.floor(ms / DAY_MS);
-  const prefix = dayPrefix(day);
-  for (let i = 0; i < 11; i++) b[pos + i] = prefix.charCodeAt(i);
+  const prefix = dayPrefixBytes(day);
+  for (let i = 0; i < 11; i++) b[pos + i] = prefix[i];
+  // Under a day's ms from here: int32 arithmetic.
   let rest = ms - day * DAY_MS;
-  const h = Math.floor(rest / 3_600_000);
+  const h = (rest / 3_600_000) | 0;
   rest -= h * 3_600_000;
-  const mi = Math.floor(rest / 60_000);
+  const mi = (rest / 60_000) | 0;
   rest -= mi * 60_000;
-  const s = Math.floor(rest / 1000);
+  const s = (rest / 1000) | 0;
   const msr = rest - s * 1000;
   put2(b, pos + 11, h);
   b[pos + 13] = 58; // :
@@ -79,8 +100,28 @@ export function writeIsoTime(b: Uint8Array, pos: number, ms: number): boolean {
   b[pos + 16] = 58;
   put2(b, pos + 17, s);
   b[pos + 19] = 46; // .
-  b[pos + 20] = 48 + Math.floor(msr / 100);
-  put2(b, pos + 21, msr % 100);
+  const tens = (msr / 10) | 0;
+  put2(b, pos + 20, tens);
+  b[pos + 22] = 48 + msr - tens * 10;
   b[pos + 23] = 90; // Z
+  return true;
+}
+
+/**
+ * Writes 'MM-DD hh:mm' of a wall-clock instant (isoTime(ms)'s characters 5 to 9 and 11 to 15,
+ * with a space between: the table's time column) as 11 ASCII bytes at b[pos]; false, and nothing
+ * written, when isoTime would not give its usual 24 characters.
+ */
+export function writeMonthDayMinute(b: Uint8Array, pos: number, ms: number): boolean {
+  if (!Number.isInteger(ms) || ms < FIRST || ms > LAST) return false;
+  const day = Math.floor(ms / DAY_MS);
+  const prefix = dayPrefixBytes(day);
+  for (let i = 0; i < 5; i++) b[pos + i] = prefix[5 + i];
+  b[pos + 5] = 32;
+  const rest = ms - day * DAY_MS;
+  const h = (rest / 3_600_000) | 0;
+  put2(b, pos + 6, h);
+  b[pos + 8] = 58; // :
+  put2(b, pos + 9, ((rest - h * 3_600_000) / 60_000) | 0);
   return true;
 }

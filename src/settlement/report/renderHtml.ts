@@ -138,17 +138,22 @@ export function renderHtml(report: SettlementReport, lang: ReportLang): string {
 
   // Transactions: one page server-side, the rest paged from the embedded rows.
   const c = t.cols;
-  const rows = report.transactions.map((r) => [
-    at(r.authorisedAt).slice(5),
-    shortPan(r.maskedPan),
-    formatAmount(r.amountMinor),
-    r.mode,
-    STATUS_LABEL[r.status][lang],
-    at(r.arrivedAt ?? r.expectedArrival).replace(/^\d{4}-/, ''),
-    shortDuration(r.delayMs, lang),
-    r.mainCause ? CAUSE_LABEL[r.mainCause][lang] : '-',
-    r.status,
-  ]);
+  const txns = report.transactions;
+  const rows: string[][] = [];
+  for (let i = 0; i < txns.length; i++) {
+    const cause = txns.mainCause[i];
+    rows.push([
+      at(txns.authorisedAt[i]).slice(5),
+      shortPan(txns.maskedPan[i]),
+      formatAmount(txns.amountMinor[i]),
+      txns.mode[i],
+      STATUS_LABEL[txns.status[i]][lang],
+      at(txns.arrivedAt(i) ?? txns.expectedArrival(i)).replace(/^\d{4}-/, ''),
+      shortDuration(txns.delay(i), lang),
+      cause ? CAUSE_LABEL[cause][lang] : '-',
+      txns.status[i],
+    ]);
+  }
   out.push(
     `<h2>${esc(t.transactions)} (${report.transactions.length})</h2>`,
     `<p class="muted noprint">${esc(t.printNote)}</p>`,

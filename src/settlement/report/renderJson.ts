@@ -3,8 +3,10 @@
  * (docs/reports.md), the model as it is with each transaction written as a ReportRow. Stable
  * within schema version 1: fields are only added, never renamed or retyped.
  */
-import { isoTime, writeIsoTime } from './isoTime.js';
-import type { ReportRow, ReportTxn, SettlementReport } from './reportModel.js';
+import { isoTime } from './isoTime.js';
+import { JsonRowWriter } from './jsonRows.js';
+import type { ReportRows, ReportTxn } from './ReportRows.js';
+import type { ReportRow, SettlementReport } from './reportModel.js';
 
 /** A transaction as the JSON gives it: ISO times, the dated stages, the segments' causes. */
 export function reportRowOf(t: ReportTxn): ReportRow {
@@ -21,10 +23,9 @@ export function reportRowOf(t: ReportTxn): ReportRow {
     stage: t.stage,
     ideal: isoTime(t.ideal),
     delayMs: t.delayMs,
-    stages: [],
+    stages: t.stages.map((s) => ({ stage: s.stage, at: isoTime(s.at) })),
     segments: t.segments.map((g) => ({ cause: g.cause, from: isoTime(g.from), to: isoTime(g.to) })),
   };
-  for (const s of t.stages) if (s.at !== undefined) row.stages.push({ stage: s.stage, at: isoTime(s.at) });
   // Added in this order since version 1's first release: the bytes stay the same.
   if (t.hostStatus !== undefined) row.hostStatus = t.hostStatus;
   if (t.arrivedAt !== undefined) row.arrivedAt = isoTime(t.arrivedAt);
@@ -33,166 +34,10 @@ export function reportRowOf(t: ReportTxn): ReportRow {
   return row;
 }
 
-/**
- * JSON written as UTF-8 bytes into one buffer that grows by doubling. Rows are written byte by
- * byte (no string per row, no ISO text): the same bytes JSON.stringify gives for the row object,
- * which a test checks; text that JSON must escape goes through JSON.stringify.
- */
-class JsonBytes {
-  private buf: Buffer;
-  private len = 0;
-  constructor(size: number) {
-    this.buf = Buffer.allocUnsafe(Math.max(size, 1024));
-  }
-  private room(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.len + n, this.buf.length * 2));
-    this.buf.copy(next, 0, 0, this.len);
-    this.buf = next;
-  }
-  /** Any text, as UTF-8 (no JSON escaping: the caller's text is JSON already). */
-  text(s: string): void {
-    this.room(s.length * 3);
-    this.len += this.buf.write(s, this.len, 'utf8');
-  }
-  /** ASCII this code wrote (keys, punctuation, names of its own enums). */
-  raw(s: string): void {
-    this.room(s.length);
-    const b = this.buf;
-    let p = this.len;
-    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
-    this.len = p;
-  }
-  /** A JSON string: plain printable ASCII directly, anything else through JSON.stringify. */
-  str(s: string): void {
-    for (let i = 0; i < s.length; i++) {
-      const c = s.charCodeAt(i);
-      if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
-        this.text(JSON.stringify(s));
-        return;
-      }
-    }
-    this.room(s.length + 2);
-    const b = this.buf;
-    let p = this.len;
-    b[p++] = 0x22;
-    for (let i = 0; i < s.length; i++) b[p++] = s.charCodeAt(i);
-    b[p++] = 0x22;
-    this.len = p;
-  }
-  /** A JSON number as JSON.stringify writes it (null when not finite). */
-  num(n: number | null): void {
-    if (n === null || !Number.isFinite(n)) {
-      this.raw('null');
-      return;
-    }
-    if (!Number.isSafeInteger(n) || n < 0) {
-      this.raw(String(n));
-      return;
-    }
-    this.room(16);
-    const b = this.buf;
-    let digits = 1;
-    for (let v = n; v >= 10; v = Math.floor(v / 10)) digits++;
-    let p = this.len + digits;
-    this.len = p;
-    let v = n;
-    do {
-      b[--p] = 48 + (v % 10);
-      v = Math.floor(v / 10);
-    } while (v > 0);
-  }
-  /** An instant as a JSON string in ISO 8601 (isoTime's text), written without a string. */
-  iso(ms: number): void {
-    this.room(26);
-    const b = this.buf;
-    b[this.len] = 0x22;
-    if (writeIsoTime(b, this.len + 1, ms)) this.len += 25;
-    else {
-      this.len += 1;
-      this.raw(isoTime(ms)); // may grow the buffer: write the quote through this.buf
-    }
-    this.buf[this.len++] = 0x22;
-  }
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.len);
-  }
-}
-
-/** One transaction's JSON (the bytes of JSON.stringify(reportRowOf(t)), in its key order). */
-function writeRow(o: JsonBytes, t: ReportTxn): void {
-  o.raw('{"txnId":');
-  o.num(t.txnId);
-  o.raw(',"rrn":');
-  o.str(t.rrn);
-  o.raw(',"batch":');
-  o.str(t.batch);
-  o.raw(',"authorisedAt":');
-  o.iso(t.authorisedAt);
-  o.raw(',"maskedPan":');
-  if (t.maskedPan === null) o.raw('null');
-  else o.str(t.maskedPan);
-  o.raw(',"amountMinor":');
-  o.num(t.amountMinor);
-  o.raw(',"approval":');
-  o.str(t.approval);
-  o.raw(',"mode":');
-  o.str(t.mode);
-  o.raw(',"status":');
-  o.str(t.status);
-  o.raw(',"stage":');
-  o.str(t.stage);
-  o.raw(',"ideal":');
-  o.iso(t.ideal);
-  o.raw(',"delayMs":');
-  o.num(t.delayMs);
-  o.raw(',"stages":[');
-  let first = true;
-  for (const g of t.stages) {
-    if (g.at === undefined) continue;
-    o.raw(first ? '{"stage":' : ',{"stage":');
-    o.str(g.stage);
-    o.raw(',"at":');
-    o.iso(g.at);
-    o.raw('}');
-    first = false;
-  }
-  o.raw('],"segments":[');
-  first = true;
-  for (const g of t.segments) {
-    o.raw(first ? '{"cause":' : ',{"cause":');
-    o.str(g.cause);
-    o.raw(',"from":');
-    o.iso(g.from);
-    o.raw(',"to":');
-    o.iso(g.to);
-    o.raw('}');
-    first = false;
-  }
-  o.raw(']');
-  if (t.hostStatus !== undefined) {
-    o.raw(',"hostStatus":');
-    o.str(t.hostStatus);
-  }
-  if (t.arrivedAt !== undefined) {
-    o.raw(',"arrivedAt":');
-    o.iso(t.arrivedAt);
-  }
-  if (t.expectedArrival !== undefined) {
-    o.raw(',"expectedArrival":');
-    o.iso(t.expectedArrival);
-  }
-  if (t.mainCause !== undefined) {
-    o.raw(',"mainCause":');
-    o.str(t.mainCause);
-  }
-  o.raw('}');
-}
-
-/** One transaction's JSON text (tests; the report itself is written as bytes). */
-export function reportRowJson(t: ReportTxn): string {
-  const o = new JsonBytes(1024);
-  writeRow(o, t);
+/** Row i's JSON text (tests; the report itself is written as bytes). */
+export function reportRowJson(rows: ReportRows, i: number): string {
+  const o = new JsonRowWriter(1024, rows);
+  o.row(i);
   return o.bytes().toString('utf8');
 }
 
@@ -201,13 +46,13 @@ export function reportRowJson(t: ReportTxn): string {
  * report of 100,000 sales never holds them as objects or as one 90 MB string.
  */
 export function renderJsonBytes(report: SettlementReport): Buffer {
-  const { transactions, ...rest } = report;
+  const { transactions: rows, ...rest } = report;
   const head = JSON.stringify({ ...rest, transactions: [] });
-  const o = new JsonBytes(head.length * 3 + transactions.length * 900);
+  const o = new JsonRowWriter(head.length * 3 + rows.length * 900, rows);
   o.text(head.slice(0, -2));
-  for (let i = 0; i < transactions.length; i++) {
-    if (i > 0) o.raw(',');
-    writeRow(o, transactions[i]);
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0) o.byte(0x2c);
+    o.row(i);
   }
   o.raw(']}\n');
   return o.bytes();

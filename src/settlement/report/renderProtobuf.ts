@@ -100,27 +100,35 @@ export function renderProtobuf(report: SettlementReport): Uint8Array {
       },
     });
   }
-  for (const r of report.transactions) {
+  const rows = report.transactions;
+  for (let i = 0; i < rows.length; i++) {
+    const cause = rows.mainCause[i];
+    const stages = [];
+    for (let k = rows.stageStart[i]; k < rows.stageStart[i + 1]; k++)
+      stages.push({ stage: rows.stageName(k), at: rows.stageAt[k] });
+    const segments = [];
+    for (let k = rows.segStart[i]; k < rows.segStart[i + 1]; k++)
+      segments.push({ cause: CAUSE[rows.segmentCause(k)], from: rows.segFrom[k], to: rows.segTo[k] });
     put({
       transaction: {
-        txnId: r.txnId,
-        rrn: r.rrn,
-        batch: r.batch,
-        authorisedAt: r.authorisedAt,
-        maskedPan: r.maskedPan ?? undefined,
-        amountMinor: r.amountMinor,
-        offline: r.approval === 'offline',
-        mode: MODE[r.mode],
-        status: STATUS[r.status],
-        stage: r.stage,
-        hostStatus: r.hostStatus,
-        ideal: r.ideal,
-        expectedArrival: r.expectedArrival,
-        arrivedAt: r.arrivedAt,
-        delayMs: r.delayMs ?? undefined,
-        mainCause: r.mainCause ? CAUSE[r.mainCause] : 0,
-        stages: r.stages.filter((g) => g.at !== undefined).map((g) => ({ stage: g.stage, at: g.at })),
-        segments: r.segments.map((g) => ({ cause: CAUSE[g.cause], from: g.from, to: g.to })),
+        txnId: rows.txnId[i],
+        rrn: rows.rrn[i],
+        batch: rows.batch[i],
+        authorisedAt: rows.authorisedAt[i],
+        maskedPan: rows.maskedPan[i] ?? undefined,
+        amountMinor: rows.amountMinor[i],
+        offline: rows.approval[i] === 'offline',
+        mode: MODE[rows.mode[i]],
+        status: STATUS[rows.status[i]],
+        stage: rows.stage[i],
+        hostStatus: rows.hostStatus[i],
+        ideal: rows.ideal[i],
+        expectedArrival: rows.expectedArrival(i),
+        arrivedAt: rows.arrivedAt(i),
+        delayMs: rows.delay(i) ?? undefined,
+        mainCause: cause ? CAUSE[cause] : 0,
+        stages,
+        segments,
       },
     });
   }

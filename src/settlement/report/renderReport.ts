@@ -3,7 +3,7 @@
 import { renderHtml } from './renderHtml.js';
 import { renderJsonBytes } from './renderJson.js';
 import { renderProtobuf } from './renderProtobuf.js';
-import { renderTable } from './renderTable.js';
+import { renderTableBytes } from './renderTable.js';
 import type { ReportFormat } from './reportFormat.js';
 import type { SettlementReport } from './reportModel.js';
 import type { ReportLang } from './reportText.js';
@@ -12,7 +12,7 @@ import type { ReportLang } from './reportText.js';
 export function renderReport(model: SettlementReport, format: ReportFormat, lang: ReportLang): Uint8Array {
   switch (format) {
     case 'table':
-      return Buffer.from(renderTable(model, lang));
+      return renderTableBytes(model, lang);
     case 'json':
       return renderJsonBytes(model);
     case 'protobuf':

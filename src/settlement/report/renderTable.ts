@@ -3,7 +3,6 @@
  * at most 80 display columns (Chinese characters count two: src/text/displayWidth.ts); times are
  * the host's (the header names the zone); amounts in yuan; cards masked.
  */
-import { formatAmount } from '../../money.js';
 import { padEndWidth, padStartWidth, truncateToWidth, wrapToWidth } from '../../text/displayWidth.js';
 import { HostZone } from '../timeline/HostZone.js';
 import type { SettlementReport } from './reportModel.js';
@@ -19,14 +18,20 @@ import {
   shortPan,
   TEXT,
 } from './reportText.js';
+import { rowLine, TABLE_WIDTH, writeTableRows } from './tableRows.js';
 
-export const TABLE_WIDTH = 80;
+export { TABLE_WIDTH };
 
-/** Row columns: time, card (last 4 digits), amount, mode, status, arrival, delay; the cause takes the rest. */
-const COLS = [11, 5, 10, 4, 10, 11, 8] as const;
-const CAUSE_WIDTH = TABLE_WIDTH - COLS.reduce((a, b) => a + b + 1, 0);
-
+/** The table as text (tests, the CLI's terminal). */
 export function renderTable(report: SettlementReport, lang: ReportLang): string {
+  return renderTableBytes(report, lang).toString('utf8');
+}
+
+/**
+ * The table as UTF-8: the part before the transactions as lines of text, the transactions (most
+ * of a large report) written as bytes by tableRows.ts.
+ */
+export function renderTableBytes(report: SettlementReport, lang: ReportLang): Buffer {
   const t = TEXT[lang];
   const zone = new HostZone(report.header.timeZone);
   const at = (time: number | string | undefined) => hostMinute(zone, time);
@@ -75,12 +80,23 @@ export function renderTable(report: SettlementReport, lang: ReportLang): string 
 
   out.push('', t.needsAction);
   if (report.needsAction.length === 0) line(`  ${t.nothingToDo}`);
+  // Thousands of items share a dozen texts and remedies: each is wrapped once.
+  const texts = new Map<string, string[]>();
+  const remedies = new Map<string, string[]>();
+  const block = (cache: Map<string, string[]>, key: string, text: string) => {
+    let lines = cache.get(key);
+    if (!lines) {
+      lines = wrapToWidth(text, TABLE_WIDTH - 4).map((l) => `    ${l}`);
+      cache.set(key, lines);
+    }
+    for (const l of lines) out.push(l);
+  };
   for (const a of report.needsAction) {
     line(
       `  ${padEndWidth(STATUS_LABEL[a.status][lang], 10)} ${a.rrn} ${shortPan(a.maskedPan)} ${money(a.amountMinor)}${a.since ? `  ${t.since} ${short(a.since)}` : ''}`,
     );
-    wrapped(a.text[lang], '    ');
-    wrapped(`${t.remedy}: ${a.remedy[lang]}`, '    ');
+    block(texts, a.text[lang], a.text[lang]);
+    block(remedies, a.remedy[lang], `${t.remedy}: ${a.remedy[lang]}`);
   }
 
   out.push('', t.delayByCause);
@@ -115,32 +131,12 @@ export function renderTable(report: SettlementReport, lang: ReportLang): string 
   );
 
   out.push('', t.transactions);
-  if (report.transactions.length === 0) line(`  ${t.none}`);
-  else {
-    const c = t.cols;
-    out.push(rowLine([c.time, c.card, c.amount, c.mode, c.status, c.arrival, c.delay, c.cause]));
-    for (const r of report.transactions)
-      out.push(
-        rowLine([
-          short(r.authorisedAt),
-          r.maskedPan ? `…${r.maskedPan.slice(-4)}` : '-',
-          formatAmount(r.amountMinor),
-          r.mode,
-          STATUS_LABEL[r.status][lang],
-          short(r.arrivedAt ?? r.expectedArrival),
-          shortDuration(r.delayMs, lang),
-          r.mainCause ? CAUSE_LABEL[r.mainCause][lang] : '-',
-        ]),
-      );
+  if (report.transactions.length === 0) {
+    line(`  ${t.none}`);
+    out.push('');
+    return Buffer.from(out.join('\n'));
   }
-  out.push('');
-  return out.join('\n');
-}
-
-function rowLine(cells: readonly string[]): string {
-  // An amount is never cut: a sale over 10 million yuan makes its line longer.
-  const parts = COLS.map((w, i) =>
-    i === 2 ? cells[i].padStart(w) : i === 6 ? padStartWidth(cells[i], w) : padEndWidth(cells[i], w),
-  );
-  return `${parts.join(' ')} ${truncateToWidth(cells[7], CAUSE_WIDTH)}`.trimEnd();
+  const c = t.cols;
+  out.push(rowLine([c.time, c.card, c.amount, c.mode, c.status, c.arrival, c.delay, c.cause]), '');
+  return writeTableRows(report.transactions, lang, zone, out.join('\n'));
 }

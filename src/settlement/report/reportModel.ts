@@ -1,9 +1,9 @@
 /**
  * The settlement report (issue 11, docs/reports.md): one typed model that every format renders
  * (table, JSON, protobuf, HTML). The JSON format (SettlementReportJson, described by
- * settlement-report.schema.json) is the model as is, except the transactions: the model keeps each
- * as numbers with its timeline's own stages and segments (ReportTxn) and the JSON writes them as
- * ReportRow, so 100,000 rows cost no ISO text until a format needs it. In the JSON, times are ISO
+ * settlement-report.schema.json) is the model as is, except the transactions: the model keeps them
+ * as columns of numbers (ReportRows) and the JSON writes each as a ReportRow, so 100,000 rows cost
+ * no object and no ISO text until a format needs them. In the JSON, times are ISO
  * 8601 instants (UTC); civil dates are YYYY-MM-DD in the host's time zone (`header.timeZone`);
  * amounts are integer minor units (fen); durations are milliseconds; cards are masked (first 6
  * and last 4 digits at most).
@@ -11,20 +11,13 @@
 import type { SettlementMode, SettlementStatus } from '../../iso8583/views/cupPosStatusRecord.js';
 import type { CivilDate } from '../calendar/HolidayCalendar.js';
 import type { SettlementStage } from '../settlementReports.js';
-import type { DelaySegment, Stage } from '../timeline/buildTimeline.js';
 import type { Bilingual, DelayCause } from '../timeline/delayCauses.js';
+import type { ReportRows } from './ReportRows.js';
+import type { ReportStatus } from './reportStatus.js';
 
 export const REPORT_SCHEMA_ID = 'posterm.settlement-report.v1';
 
-/** Where the money is, as a merchant reads it. */
-export type ReportStatus = 'arrived' | 'in-transit' | 'held' | 'failed' | 'unknown';
-export const REPORT_STATUSES: readonly ReportStatus[] = [
-  'arrived',
-  'in-transit',
-  'held',
-  'failed',
-  'unknown',
-];
+export { REPORT_STATUSES, type ReportStatus, statusOfStage } from './reportStatus.js';
 
 export interface ReportHeader {
   asOf: string;
@@ -160,58 +153,17 @@ export interface ReportRow {
   segments: ReportSegment[];
 }
 
-/**
- * One transaction as the model holds it: ReportRow's facts with times as ms since the epoch, and
- * the timeline's stages and segments themselves (shared, never copied; a stage without `at` is
- * an arrival the calendar cannot date, left out of every format).
- */
-export interface ReportTxn {
-  txnId: number;
-  rrn: string;
-  batch: string;
-  authorisedAt: number;
-  maskedPan: string | null;
-  amountMinor: number;
-  approval: 'online' | 'offline';
-  mode: SettlementMode;
-  status: ReportStatus;
-  stage: SettlementStage;
-  hostStatus?: SettlementStatus;
-  ideal: number;
-  expectedArrival?: number;
-  arrivedAt?: number;
-  delayMs: number | null;
-  mainCause?: DelayCause;
-  stages: readonly Stage[];
-  segments: readonly DelaySegment[];
-}
-
 export interface SettlementReport {
   schema: typeof REPORT_SCHEMA_ID;
   header: ReportHeader;
   summary: ReportSummary;
   needsAction: ActionItem[];
   forecast: ReportForecast;
-  /** Oldest first. */
-  transactions: ReportTxn[];
+  /** Oldest first, as columns (ReportRows.ts). */
+  transactions: ReportRows;
 }
 
 /** The JSON format: the model with each transaction as a ReportRow. */
 export interface SettlementReportJson extends Omit<SettlementReport, 'transactions'> {
   transactions: ReportRow[];
-}
-
-export function statusOfStage(stage: SettlementStage): ReportStatus {
-  switch (stage) {
-    case 'arrived':
-      return 'arrived';
-    case 'held':
-      return 'held';
-    case 'failed':
-      return 'failed';
-    case 'unknown-to-host':
-      return 'unknown';
-    default:
-      return 'in-transit';
-  }
 }

@@ -21,6 +21,19 @@ function digits(s: string, from: number, to: number): number {
   return n;
 }
 
+/**
+ * Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm, years 0 to 9999, months 1 to
+ * 12): what Date.UTC gives without its call; a day past the month's end runs on into the next.
+ */
+function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
+}
+
 export class HostZone {
   private readonly cache = new Map<number, number>();
 
@@ -30,14 +43,20 @@ export class HostZone {
     }
   }
 
+  /** The hour (and its offset) asked last: instant() asks twice, mostly for the same hour. */
+  private lastHour = Number.NaN;
+  private lastOffset = 0;
   /** Local time minus UTC at an instant, ms (cached per hour). */
   offsetMs(utcMs: number): number {
     const hour = Math.floor(utcMs / HOUR_MS);
+    if (hour === this.lastHour) return this.lastOffset;
     let off = this.cache.get(hour);
     if (off === undefined) {
       off = zoneOffsetMs(this.timeZone, hour * HOUR_MS);
       this.cache.set(hour, off);
     }
+    this.lastHour = hour;
+    this.lastOffset = off;
     return off;
   }
 
@@ -68,14 +87,12 @@ export class HostZone {
   parseHostTime(s: string): number {
     let wall = Number.NaN;
     if (s.length === 14) {
-      wall = Date.UTC(
-        digits(s, 0, 4),
-        digits(s, 4, 6) - 1,
-        digits(s, 6, 8),
-        digits(s, 8, 10),
-        digits(s, 10, 12),
-        digits(s, 12, 14),
-      );
+      const y = digits(s, 0, 4);
+      const m = digits(s, 4, 6);
+      const time = digits(s, 8, 10) * HOUR_MS + digits(s, 10, 12) * 60_000 + digits(s, 12, 14) * 1000;
+      // Date.UTC's own arithmetic for the usual case (it reads years 0 to 99 as 1900 + y).
+      if (y >= 100 && m >= 1 && m <= 12) wall = daysFromCivil(y, m, digits(s, 6, 8)) * DAY_MS + time;
+      else wall = Date.UTC(y, m - 1, digits(s, 6, 8)) + time;
     }
     if (Number.isNaN(wall)) {
       // Not 14 ASCII digits: as Number() reads each part.

@@ -44,7 +44,7 @@ describe('buildSettlementReport', () => {
       toMs: 24 * HOUR,
     });
     expect(r.summary.delayByCause).toEqual([]);
-    expect(r.transactions[0]).toMatchObject({
+    expect(r.transactions.row(0)).toMatchObject({
       status: 'arrived',
       delayMs: 0,
       arrivedAt: Date.parse('2026-03-03T01:00:00.000Z'),
@@ -61,7 +61,7 @@ describe('buildSettlementReport', () => {
     // every row is its timeline, unchanged
     for (const t of input.txns) {
       const tl = buildTimeline(factsOf(t.txn, t.observations), input.contract, input.calendar, AS_OF);
-      const row = r.transactions.find((x) => x.rrn === t.txn.rrn)!;
+      const row = r.transactions.toArray().find((x) => x.rrn === t.txn.rrn)!;
       expect(row.delayMs).toBe(tl.delayMs);
       expect(row.stage).toBe(tl.arrival.kind);
       expect(row.segments.reduce((s, g) => s + g.to - g.from, 0)).toBe(tl.delayMs);
@@ -72,7 +72,7 @@ describe('buildSettlementReport', () => {
         count: 0,
         amountMinor: 0,
       });
-    const all = sum(r.transactions.map((t) => ({ count: 1, amountMinor: t.amountMinor })));
+    const all = sum(r.transactions.toArray().map((t) => ({ count: 1, amountMinor: t.amountMinor })));
     expect(sum(r.summary.byStatus)).toEqual(all);
     expect({ count: r.summary.count, amountMinor: r.summary.amountMinor }).toEqual(all);
     const arrived = r.summary.byStatus[0];
@@ -114,7 +114,7 @@ describe('buildSettlementReport', () => {
       amountMinor: 77_00,
     });
     expect(r.needsAction).toHaveLength(1);
-    expect(r.transactions[0].stage).toBe('unknown-to-host');
+    expect(r.transactions.row(0).stage).toBe('unknown-to-host');
     expect(r.forecast.undated.count).toBe(1);
   });
 
@@ -129,7 +129,7 @@ describe('buildSettlementReport', () => {
       },
     };
     const r = buildSettlementReport(reportInput([late], { asOf: Date.parse('2027-01-01T12:00:00+08:00') }));
-    expect(r.transactions[0]).toMatchObject({
+    expect(r.transactions.row(0)).toMatchObject({
       status: 'in-transit',
       stage: 'calendar-unknown',
       delayMs: null,
@@ -141,13 +141,13 @@ describe('buildSettlementReport', () => {
 
   it('masks a whole PAN the input still carries', () => {
     const r = buildSettlementReport(weekInput());
-    expect(r.transactions[0].maskedPan).toBe('621234******1234');
+    expect(r.transactions.row(0).maskedPan).toBe('621234******1234');
     expect(JSON.stringify(r)).not.toContain(FULL_PAN);
   });
 
   it('selects by host dates (inclusive) or by batch', () => {
     const days = buildSettlementReport(weekInput({ selection: { from: '2026-03-09', to: '2026-03-10' } }));
-    expect(days.transactions.map((t) => isoTime(t.authorisedAt).slice(0, 10))).toEqual([
+    expect(days.transactions.toArray().map((t) => isoTime(t.authorisedAt).slice(0, 10))).toEqual([
       '2026-03-09',
       '2026-03-09',
       '2026-03-09',

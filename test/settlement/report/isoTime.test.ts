@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isoTime, writeIsoTime } from '../../../src/settlement/report/isoTime.js';
+import { isoTime, writeIsoTime, writeMonthDayMinute } from '../../../src/settlement/report/isoTime.js';
 
 describe('isoTime', () => {
   it('writes what Date#toISOString writes, for any instant of years 0000-9999', () => {
@@ -44,6 +44,22 @@ describe('isoTime', () => {
     const before = Buffer.from(b);
     for (const ms of [-62_167_219_200_001, 253_402_300_800_000, 1.5, Number.NaN])
       expect(writeIsoTime(b, 3, ms)).toBe(false);
+    expect(b.equals(before)).toBe(true);
+  });
+
+  it("writeMonthDayMinute writes isoTime's 'MM-DD hh:mm' (the table's time column), or nothing", () => {
+    const b = Buffer.alloc(16, 0x2e);
+    fc.assert(
+      fc.property(fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), (ms) => {
+        expect(writeMonthDayMinute(b, 2, ms)).toBe(true);
+        const iso = isoTime(ms);
+        expect(b.subarray(2, 13).toString('latin1')).toBe(`${iso.slice(5, 10)} ${iso.slice(11, 16)}`);
+      }),
+      { numRuns: 5_000 },
+    );
+    const before = Buffer.from(b);
+    for (const ms of [-62_167_219_200_001, 253_402_300_800_000, 0.5, Number.NaN])
+      expect(writeMonthDayMinute(b, 2, ms)).toBe(false);
     expect(b.equals(before)).toBe(true);
   });
 });

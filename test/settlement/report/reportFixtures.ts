@@ -209,3 +209,20 @@ export function reportInput(txns: readonly ReportTxnInput[], extra: Partial<Repo
 export function weekInput(extra: Partial<ReportInput> = {}): ReportInput {
   return reportInput(Object.values(weekSales()), extra);
 }
+
+/** A sale past the calendar's last year: its arrival cannot be dated (no delay, an undated stage). */
+export function beyondInput(): ReportInput {
+  return reportInput(
+    [
+      {
+        observations: [],
+        txn: {
+          ...weekSales().estimated.txn,
+          authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
+          batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
+        },
+      },
+    ],
+    { asOf: Date.parse('2027-01-01T12:00:00+08:00') },
+  );
+}

@@ -10,9 +10,10 @@ import { renderHtml } from '../../../src/settlement/report/renderHtml.js';
 import { renderJson } from '../../../src/settlement/report/renderJson.js';
 import { decodeReportStream, renderProtobuf } from '../../../src/settlement/report/renderProtobuf.js';
 import { renderTable } from '../../../src/settlement/report/renderTable.js';
+import type { SettlementReportJson } from '../../../src/settlement/report/reportModel.js';
 import { REPORT_PROTO } from '../../../src/settlement/report/reportProtoText.js';
 import { displayWidth } from '../../../src/text/displayWidth.js';
-import { FULL_PAN, reportInput, weekInput, weekSales } from './reportFixtures.js';
+import { beyondInput, FULL_PAN, reportInput, weekInput, weekSales } from './reportFixtures.js';
 
 const schema = JSON.parse(
   readFileSync(
@@ -26,21 +27,7 @@ const week = buildSettlementReport(weekInput());
 const empty = buildSettlementReport(reportInput([]));
 const one = buildSettlementReport(reportInput([weekSales().unknown]));
 /** A sale the calendar cannot date (delay null in every format). */
-const beyond = buildSettlementReport(
-  reportInput(
-    [
-      {
-        observations: [],
-        txn: {
-          ...weekSales().estimated.txn,
-          authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
-          batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
-        },
-      },
-    ],
-    { asOf: Date.parse('2027-01-01T12:00:00+08:00') },
-  ),
-);
+const beyond = buildSettlementReport(beyondInput());
 
 /** A run of 13 to 19 digits: a card number nobody masked. */
 const WHOLE_PAN = /(?<!\d)\d{13,19}(?!\d)/;
@@ -85,7 +72,7 @@ function fromHtml(html: string): Numbers {
 }
 
 function fromJson(text: string): Numbers {
-  const r = JSON.parse(text) as typeof week;
+  const r = JSON.parse(text) as SettlementReportJson;
   return {
     status: Object.fromEntries(r.summary.byStatus.map((b) => [b.status, [b.count, b.amountMinor]])),
     rows: r.transactions.map((t) => t.amountMinor),
@@ -138,9 +125,11 @@ describe('settlement report formats', () => {
     expect(recs[2].forecast.days).toEqual(week.forecast.days);
     expect(recs.filter((r) => r.action).map((r) => r.action.rrn)).toEqual(week.needsAction.map((a) => a.rrn));
     const txns = recs.filter((r) => r.transaction).map((r) => r.transaction);
-    expect(txns.map((t) => t.delayMs)).toEqual(week.transactions.map((t) => t.delayMs));
-    expect(txns.map((t) => t.segments.length)).toEqual(week.transactions.map((t) => t.segments.length));
-    expect(txns.map((t) => t.ideal)).toEqual(week.transactions.map((t) => t.ideal));
+    expect(txns.map((t) => t.delayMs)).toEqual(week.transactions.toArray().map((t) => t.delayMs));
+    expect(txns.map((t) => t.segments.length)).toEqual(
+      week.transactions.toArray().map((t) => t.segments.length),
+    );
+    expect(txns.map((t) => t.ideal)).toEqual(week.transactions.toArray().map((t) => t.ideal));
   });
 
   it('the JSON validates against settlement-report.schema.json (and the schema catches a wrong one)', () => {

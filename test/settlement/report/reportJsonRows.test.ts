@@ -4,7 +4,10 @@
  * for text that JSON has to escape; and the model's rows keep numbers, not ISO text.
  */
 import { describe, expect, it } from 'vitest';
-import { buildSettlementReport } from '../../../src/settlement/report/buildSettlementReport.js';
+import {
+  buildSettlementReport,
+  type ReportInput,
+} from '../../../src/settlement/report/buildSettlementReport.js';
 import { isoTime } from '../../../src/settlement/report/isoTime.js';
 import {
   renderJson,
@@ -13,11 +16,13 @@ import {
   reportRowOf,
 } from '../../../src/settlement/report/renderJson.js';
 import type { SettlementReport } from '../../../src/settlement/report/reportModel.js';
-import { reportInput, weekInput, weekSales } from './reportFixtures.js';
+import { factsOf } from '../../../src/settlement/settlementReports.js';
+import { buildTimeline } from '../../../src/settlement/timeline/buildTimeline.js';
+import { beyondInput, reportInput, weekInput, weekSales } from './reportFixtures.js';
 
 /** The slow, obvious JSON: every row made as an object, the whole report stringified at once. */
 function plainJson(r: SettlementReport): string {
-  return `${JSON.stringify({ ...r, transactions: r.transactions.map(reportRowOf) })}\n`;
+  return `${JSON.stringify({ ...r, transactions: r.transactions.toArray().map(reportRowOf) })}\n`;
 }
 
 const week = buildSettlementReport(weekInput());
@@ -34,28 +39,21 @@ const odd = buildSettlementReport(
   ]),
 );
 /** A sale the calendar cannot date: its expected-arrival stage has no time. */
-const beyond = buildSettlementReport(
-  reportInput(
-    [
-      {
-        observations: [],
-        txn: {
-          ...w.estimated.txn,
-          authorisedAt: Date.parse('2026-12-31T10:00:00+08:00'),
-          batchSettledAt: Date.parse('2026-12-31T20:00:00+08:00'),
-        },
-      },
-    ],
-    { asOf: Date.parse('2027-01-01T12:00:00+08:00') },
-  ),
-);
+const beyond = buildSettlementReport(beyondInput());
+
+/** The timeline buildTimeline gives the input sale behind a report row. */
+function timelineOf(input: ReportInput, rrn: string) {
+  const t = input.txns.find((x) => x.txn.rrn === rrn)!;
+  return buildTimeline(factsOf(t.txn, t.observations), input.contract, input.calendar, input.asOf);
+}
 
 describe('JSON rows written from the model', () => {
   it('give the same bytes as JSON.stringify of the documented rows', () => {
     for (const r of [week, odd, beyond, buildSettlementReport(reportInput([]))]) {
       expect(renderJson(r)).toBe(plainJson(r));
       expect(Buffer.from(renderJsonBytes(r)).equals(Buffer.from(plainJson(r)))).toBe(true);
-      for (const t of r.transactions) expect(reportRowJson(t)).toBe(JSON.stringify(reportRowOf(t)));
+      for (let i = 0; i < r.transactions.length; i++)
+        expect(reportRowJson(r.transactions, i)).toBe(JSON.stringify(reportRowOf(r.transactions.row(i))));
     }
     expect(JSON.parse(renderJson(odd)).transactions[0]).toMatchObject({
       rrn: 'a"b\\c',
@@ -65,19 +63,20 @@ describe('JSON rows written from the model', () => {
   });
 
   it('a row keeps ms in the model and ISO text in the JSON; an undated stage is left out', () => {
-    const t = week.transactions[0];
+    const t = week.transactions.row(0);
     const row = reportRowOf(t);
     expect(typeof t.authorisedAt).toBe('number');
     expect(row.authorisedAt).toBe(isoTime(t.authorisedAt));
     expect(row.ideal).toBe(new Date(t.ideal).toISOString());
     expect(row.segments.map((g) => Date.parse(g.to) - Date.parse(g.from))).toEqual(
-      t.segments.map((g) => g.ms),
+      timelineOf(weekInput(), t.rrn).segments.map((g) => g.ms),
     );
-    const b = beyond.transactions[0];
-    expect(b.stages.some((s) => s.at === undefined)).toBe(true);
+    const b = beyond.transactions.row(0);
+    const tl = timelineOf(beyondInput(), b.rrn);
+    expect(tl.stages.some((s) => s.at === undefined)).toBe(true);
     const stages = reportRowOf(b).stages;
     expect(stages.map((s) => s.stage)).toEqual(
-      b.stages.filter((s) => s.at !== undefined).map((s) => s.stage),
+      tl.stages.filter((s) => s.at !== undefined).map((s) => s.stage),
     );
     expect(stages.every((s) => typeof s.at === 'string')).toBe(true);
   });
