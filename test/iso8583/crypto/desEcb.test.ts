@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { desCbcChain, desEcbDecrypt, desEcbEncrypt, expandDesKey } from '../../../src/iso8583/crypto/index.js';
+import {
+  desCbcChain,
+  desEcbDecrypt,
+  desEcbEncrypt,
+  expandDesKey,
+} from '../../../src/iso8583/crypto/index.js';
 import { hex, upper, vectorsWhere } from './vectors.js';
 
 describe('DES / 3DES ECB', () => {
