@@ -59,18 +59,25 @@ describe('checkClearFields', () => {
 
   it('refuses a non-object, and field numbers outside 2..128, with the key', () => {
     for (const f of [null, 'fields', 7, ['a'], true]) {
-      expect(refusal(() => checkClearFields(f)), JSON.stringify(f)).toEqual(
-        bad('request fields must be an object', {}),
-      );
+      expect(
+        refusal(() => checkClearFields(f)),
+        JSON.stringify(f),
+      ).toEqual(bad('request fields must be an object', {}));
     }
     for (const k of ['1', '0', '-3', '129', '4.5', 'x']) {
-      expect(refusal(() => checkClearFields({ [k]: 'A' })), k).toEqual(bad('bad field number', { field: k }));
+      expect(
+        refusal(() => checkClearFields({ [k]: 'A' })),
+        k,
+      ).toEqual(bad('bad field number', { field: k }));
     }
   });
 
   it('refuses the card data fields 2, 14, 23, 35, 36, 45, 52, 55 in clear, by number', () => {
     for (const n of [2, 14, 23, 35, 36, 45, 52, 55]) {
-      expect(refusal(() => checkClearFields({ [n]: '1' })), String(n)).toEqual({
+      expect(
+        refusal(() => checkClearFields({ [n]: '1' })),
+        String(n),
+      ).toEqual({
         code: 'JOURNAL_SENSITIVE_FIELD',
         message: 'card data field cannot be stored in clear',
         context: { field: n },
@@ -83,14 +90,19 @@ describe('checkClearFields', () => {
 
   it('refuses a value that is not a string', () => {
     for (const v of [1, null, undefined, {}, ['1']]) {
-      expect(refusal(() => checkClearFields({ 4: v })), String(v)).toEqual(
-        bad('field value must be a string', { field: 4 }),
-      );
+      expect(
+        refusal(() => checkClearFields({ 4: v })),
+        String(v),
+      ).toEqual(bad('field value must be a string', { field: 4 }));
     }
   });
 
   it("refuses a value holding the card's PAN, also between separators; a shorter value or another number passes", () => {
-    const held = { code: 'JOURNAL_SENSITIVE_FIELD', message: 'field holds the card number', context: { field: 48 } };
+    const held = {
+      code: 'JOURNAL_SENSITIVE_FIELD',
+      message: 'field holds the card number',
+      context: { field: 48 },
+    };
     expect(refusal(() => checkClearFields({ 48: `AB${PAN}CD` }, PAN))).toEqual(held);
     expect(refusal(() => checkClearFields({ 48: '6212 3456 7890 1232' }, PAN))).toEqual(held);
     expect(refusal(() => checkClearFields({ 48: PAN }, PAN))).toEqual(held); // exactly as long
@@ -118,9 +130,10 @@ describe('digits, amounts, causes, till ids', () => {
   it('checkDigits: exactly len digits', () => {
     expect(checkDigits('000123', 6, 'stan')).toBe('000123');
     for (const v of ['00012', '0001234', '00012a', '', 123456, undefined]) {
-      expect(refusal(() => checkDigits(v, 6, 'stan')), String(v)).toEqual(
-        bad('stan must be 6 digits', { field: 'stan' }),
-      );
+      expect(
+        refusal(() => checkDigits(v, 6, 'stan')),
+        String(v),
+      ).toEqual(bad('stan must be 6 digits', { field: 'stan' }));
     }
   });
 
@@ -128,7 +141,10 @@ describe('digits, amounts, causes, till ids', () => {
     for (const v of [0, 1, 999_999_999_999]) expect(checkAmount(v)).toBe(v);
     const msg = bad('amount must be a non-negative integer of minor units (n12)', { field: 'amountMinor' });
     for (const v of [-1, 1_000_000_000_000, 1.5, Number.NaN, Number.MAX_SAFE_INTEGER + 2, '100', null]) {
-      expect(refusal(() => checkAmount(v)), String(v)).toEqual(msg);
+      expect(
+        refusal(() => checkAmount(v)),
+        String(v),
+      ).toEqual(msg);
     }
   });
 
@@ -137,18 +153,20 @@ describe('digits, amounts, causes, till ids', () => {
     expect(notSentResult('A')).toBe('not-sent: A');
     expect(notSentResult(`A${'B'.repeat(63)}`)).toBe(`not-sent: A${'B'.repeat(63)}`);
     for (const c of ['', 'host_down', '9X', 'A B', `A${'B'.repeat(64)}`, 42]) {
-      expect(refusal(() => notSentResult(c as string)), String(c)).toEqual(
-        bad('not-sent cause must be an error code', { field: 'cause' }),
-      );
+      expect(
+        refusal(() => notSentResult(c as string)),
+        String(c),
+      ).toEqual(bad('not-sent cause must be an error code', { field: 'cause' }));
     }
   });
 
   it('checkTillId: 1 to 64 of A-Z a-z 0-9 . _ : -', () => {
     for (const t of ['a', 'Till-1.sale_2:x', 'z'.repeat(64)]) expect(checkTillId(t)).toBe(t);
     for (const t of ['', 'z'.repeat(65), 'a b', 'a/b', 'é', 7]) {
-      expect(refusal(() => checkTillId(t as string)), String(t)).toEqual(
-        bad('till id must be 1..64 characters of A-Z a-z 0-9 . _ : -', { field: 'tillId' }),
-      );
+      expect(
+        refusal(() => checkTillId(t as string)),
+        String(t),
+      ).toEqual(bad('till id must be 1..64 characters of A-Z a-z 0-9 . _ : -', { field: 'tillId' }));
     }
   });
 });
@@ -175,9 +193,10 @@ describe('checkAnswer', () => {
 
   it('refuses field 39 that is not 2 letters or digits, and 37 / 38 too long or not printable', () => {
     for (const code of ['0', '000', '0 ', '', undefined, 5]) {
-      expect(refusal(() => checkAnswer({ responseCode: code } as Answer)), String(code)).toEqual(
-        bad('response code must be 2 characters', { field: 39 }),
-      );
+      expect(
+        refusal(() => checkAnswer({ responseCode: code } as Answer)),
+        String(code),
+      ).toEqual(bad('response code must be 2 characters', { field: 39 }));
     }
     expect(refusal(() => checkAnswer(undefined as unknown as Answer))).toEqual(
       bad('response code must be 2 characters', { field: 39 }),
@@ -283,7 +302,10 @@ describe('rows to records', () => {
     expect([r.reversal, r.voided, r.hasCardData]).toEqual([null, false, false]);
     expect(toTxnRecord({ ...fresh, orig_batch: null }).original).toBeNull();
     expect(toTxnRecord({ ...fresh, orig_stan: null }).original).toBeNull();
-    expect(toTxnRecord({ ...fresh, voided: 2, has_card: 2 })).toMatchObject({ voided: false, hasCardData: false });
+    expect(toTxnRecord({ ...fresh, voided: 2, has_card: 2 })).toMatchObject({
+      voided: false,
+      hasCardData: false,
+    });
   });
 
   it('an advice row, with and without its attempt and finish times', () => {
