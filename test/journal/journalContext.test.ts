@@ -82,7 +82,7 @@ describe('journal files', () => {
       message: `cannot open the journal ${p}: ENOTDIR`,
       context: { file: p, errno: 'ENOTDIR' },
     });
-    expect((err?.cause as NodeJS.ErrnoException).code).toBe('ENOTDIR');
+    expect((err?.cause as NodeJS.ErrnoException | undefined)?.code).toBe('ENOTDIR');
   });
 
   it('journalCorrupt names the file and what to do, keeping context and cause', () => {
