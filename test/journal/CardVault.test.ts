@@ -215,11 +215,11 @@ describe('CardVault wipes the card data it handled in clear', () => {
   function caught<T>(fn: () => T, makers: (keyof typeof real)[]): { result: T; made: Buffer[] } {
     const made: Buffer[] = [];
     const spies = makers.map((m) =>
-      vi.spyOn(Buffer, m as 'from').mockImplementation((...args: unknown[]) => {
+      vi.spyOn(Buffer, m as 'from').mockImplementation(((...args: unknown[]) => {
         const b = (real[m] as (...a: unknown[]) => Buffer).apply(Buffer, args);
         made.push(b);
         return b;
-      }),
+      }) as typeof Buffer.from),
     );
     try {
       return { result: fn(), made };
