@@ -113,9 +113,10 @@ describe('SettlementTracker: scheduled passes', () => {
     expect(inquiries(rig)).toHaveLength(1);
     await step(rig, tracker, 1000);
     expect(inquiries(rig).map(asked)).toEqual([rrns, rrns]);
-    // another batch's settlement does not bring them forward
+    // another batch's settlement does not bring them forward, in its pass or the plan after it
     tracker.kick({ batch: '999999' });
     await step(rig, tracker, SCHEDULE.FIRST_MS);
+    await step(rig, tracker, 1000);
     expect(inquiries(rig)).toHaveLength(2);
     await tracker.stop();
   });
