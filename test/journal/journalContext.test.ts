@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { PosError } from '../../src/errors.js';
 import { toJournalError } from '../../src/journal/JournalContext.js';
 import { journalCorrupt, journalFiles, prepareJournalFiles } from '../../src/journal/journalFiles.js';
+import { tempJournal } from './journalFixture.js';
 
 const sqliteError = (code: unknown) => Object.assign(new Error('sqlite said no'), { code });
 const view = (p: PosError) => ({ code: p.code, message: p.message, context: p.context, cause: p.cause });
@@ -41,6 +42,26 @@ describe('toJournalError', () => {
     }
     const coded = new PosError('JOURNAL_BAD_INPUT', 'x');
     expect(toJournalError(coded)).toBe(coded);
+  });
+});
+
+describe('a closed journal', () => {
+  it('refuses every call with JOURNAL_CLOSED', () => {
+    const fx = tempJournal();
+    fx.journal.close();
+    let err: PosError | undefined;
+    try {
+      fx.journal.nextStan();
+    } catch (e) {
+      err = e as PosError;
+    }
+    expect(err && view(err)).toEqual({
+      code: 'JOURNAL_CLOSED',
+      message: 'journal is closed',
+      context: {},
+      cause: undefined,
+    });
+    fx.cleanup();
   });
 });
 

@@ -122,6 +122,11 @@ describe('parseFields', () => {
         message: 'stored request fields are not valid',
         context: { key: 'txn:4' },
       });
+      try {
+        parseFields(json, 'txn:4');
+      } catch (e) {
+        expect((e as PosError).cause, json).toBeInstanceOf(Error); // what JSON.parse or the check said
+      }
     }
   });
 });
@@ -129,7 +134,7 @@ describe('parseFields', () => {
 describe('digits, amounts, causes, till ids', () => {
   it('checkDigits: exactly len digits', () => {
     expect(checkDigits('000123', 6, 'stan')).toBe('000123');
-    for (const v of ['00012', '0001234', '00012a', '', 123456, undefined]) {
+    for (const v of ['00012', '0001234', '00012a', 'a00012', '', 123456, undefined]) {
       expect(
         refusal(() => checkDigits(v, 6, 'stan')),
         String(v),
@@ -192,7 +197,7 @@ describe('checkAnswer', () => {
   });
 
   it('refuses field 39 that is not 2 letters or digits, and 37 / 38 too long or not printable', () => {
-    for (const code of ['0', '000', '0 ', '', undefined, 5]) {
+    for (const code of ['0', '000', '0 ', '', undefined, 5, 10]) {
       expect(
         refusal(() => checkAnswer({ responseCode: code } as Answer)),
         String(code),
