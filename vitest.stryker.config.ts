@@ -4,7 +4,8 @@
  * `pool: 'threads'`; a fresh worker per file that loads better-sqlite3 aborts the process on exit,
  * so isolation is off. Integration tests are left out: they run the runtime in child processes,
  * where no mutant is active. The report's Chromium test is left out: it takes about 10 s per
- * mutant it covers, and the report (presentation) is outside the mutation scope.
+ * mutant it covers, and the report (presentation) is outside the mutation scope. `timeZone.test.ts`
+ * holds the tests of src/txn/localTime.ts (fields 12/13).
  */
 import { configDefaults, defineConfig } from 'vitest/config';
 
@@ -17,6 +18,7 @@ export default defineConfig({
       'test/iso8583/**/*.test.ts',
       'test/settlement/**/*.test.ts',
       'test/emulator/simCrypto.test.ts',
+      'test/timeZone.test.ts',
     ],
     exclude: [...configDefaults.exclude, 'test/settlement/report/reportHtmlBrowser.test.ts'],
     testTimeout: 60_000,

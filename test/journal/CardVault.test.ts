@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import fc from 'fast-check';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CardVault, Journal, loadKeyFile } from '../../src/journal/index.js';
 import { codeOf, ICC, PAN_A, PAN_B, purchaseFields, tempJournal } from './journalFixture.js';
 
@@ -203,5 +203,62 @@ describe('loadKeyFile', () => {
     writeFileSync(loose, 'a'.repeat(64));
     chmodSync(loose, 0o644);
     expect(codeOf(() => loadKeyFile(loose))).toBe('JOURNAL_KEY_FILE_MODE');
+  });
+});
+
+describe('CardVault wipes the card data it handled in clear', () => {
+  const key = randomBytes(32);
+  const vault = new CardVault(key);
+  const real = { from: Buffer.from, alloc: Buffer.alloc, concat: Buffer.concat };
+
+  /** Runs fn, keeping every buffer Buffer.<makers> made meanwhile (the vault's plaintexts among them). */
+  function caught<T>(fn: () => T, makers: (keyof typeof real)[]): { result: T; made: Buffer[] } {
+    const made: Buffer[] = [];
+    const spies = makers.map((m) =>
+      vi.spyOn(Buffer, m as 'from').mockImplementation(((...args: unknown[]) => {
+        const b = (real[m] as (...a: unknown[]) => Buffer).apply(Buffer, args);
+        made.push(b);
+        return b;
+      }) as typeof Buffer.from),
+    );
+    try {
+      return { result: fn(), made };
+    } finally {
+      for (const s of spies) s.mockRestore();
+    }
+  }
+  const zeroed = (b: Buffer) => b.every((x) => x === 0);
+
+  it('seal: the plaintext is zeroed once encrypted', () => {
+    for (const c of [card, { pan: PAN_B }]) {
+      const { result: blob, made } = caught(() => vault.seal('txn:9', c), ['from', 'alloc']);
+      const aad = Buffer.from('txn:9');
+      const plain = made.filter((b) => b !== blob && !b.equals(aad));
+      expect(plain).toHaveLength(1);
+      expect(plain[0].length).toBe(blob.length - 29); // GCM: as long as the ciphertext
+      expect(zeroed(plain[0])).toBe(true);
+      expect(vault.open('txn:9', blob)).toEqual(c);
+    }
+  });
+
+  it('open: the decrypted plaintext is zeroed once read, and when it is refused as not valid', () => {
+    const blob = vault.seal('txn:9', card);
+    const ok = caught(() => vault.open('txn:9', blob), ['concat']);
+    expect(ok.result).toEqual(card);
+    expect(ok.made).toHaveLength(1);
+    expect(ok.made[0].length).toBe(blob.length - 29);
+    expect(zeroed(ok.made[0])).toBe(true);
+
+    // version 2, authentic, but its plaintext is no card (no separators)
+    const nonce = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, nonce);
+    cipher.setAAD(Buffer.from('txn:9'));
+    const body = Buffer.concat([cipher.update(Buffer.from('6212345678901232')), cipher.final()]);
+    const bad = Buffer.concat([Buffer.of(2), nonce, cipher.getAuthTag(), body]);
+    const refused = caught(() => codeOf(() => vault.open('txn:9', bad)), ['concat']);
+    expect(refused.result).toBe('JOURNAL_RECORD_CORRUPT');
+    expect(refused.made).toHaveLength(1);
+    expect(refused.made[0].length).toBe(16);
+    expect(zeroed(refused.made[0])).toBe(true);
   });
 });

@@ -181,4 +181,23 @@ describe('checks for diagnostics', () => {
     expect(check.ok).toBe(false);
     expect(check.messages.join('\n')).toContain(`Tree ${rootpage} page`); // the damaged index's root
   });
+
+  it('quickCheck: damage SQLite reports in one row (pages lost from the freelist) is not ok either', () => {
+    fx = tempJournal();
+    sent();
+    fx.journal.close();
+    const raw = new Database(fx.path);
+    raw.exec(`CREATE TABLE scratch(a); INSERT INTO scratch VALUES (zeroblob(4000)); DROP TABLE scratch;`);
+    expect(raw.pragma('freelist_count', { simple: true })).toBeGreaterThan(0);
+    raw.close(); // checkpoints the WAL into the file
+    // Header bytes 32..39: the first freelist trunk page and the freelist's page count. Zeroed,
+    // the free pages belong to nothing: quick_check reports them in a single row.
+    const fd = openSync(fx.path, 'r+');
+    writeSync(fd, Buffer.alloc(8), 0, 8, 32);
+    closeSync(fd);
+    const check = fx.reopen().quickCheck();
+    expect(check.messages).toHaveLength(1);
+    expect(check.messages[0]).toMatch(/Page \d+: never used/);
+    expect(check.ok).toBe(false);
+  });
 });

@@ -6,95 +6,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { PosError } from '../../src/errors.js';
-import type { IsoMessage } from '../../src/iso8583/message.js';
-import { asciiToHex, hexToAscii } from '../../src/iso8583/views/cupPosFields.js';
-import {
-  type SettlementStatusChange,
-  SettlementTracker,
-  type TrackerJournal,
-} from '../../src/settlement/SettlementTracker.js';
+import { asciiToHex } from '../../src/iso8583/views/cupPosFields.js';
+import type { SettlementStatusChange } from '../../src/settlement/SettlementTracker.js';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SCHEDULE } from '../../src/settlement/trackingSchedule.js';
-import { approve, type EngineRig, MemoryLogger, timeout, unreachable } from '../txn/fakes.js';
-import { rigWithSales } from './settleFakes.js';
-
-const BLANK = ' '.repeat(14);
-/** One 59-character record: RRN, status, mode, expected, cleared, arrived, reason. */
-const rec = (
-  rrn: string,
-  status: string,
-  o: { exp?: string; clr?: string; arr?: string; reason?: string } = {},
-) => `${rrn}${status}T1${o.exp ?? BLANK}${o.clr ?? BLANK}${o.arr ?? BLANK}${o.reason ?? '00'}`;
-
-const asked = (m: IsoMessage) => (hexToAscii(m.fields[62]).match(/.{12}/g) ?? []) as string[];
-const is951 = (m: IsoMessage) => m.mti === '0800' && m.fields[60]?.endsWith('951');
-
-/** A host answering each asked RRN with `statusOf(rrn)` (a record, or a whole field 62 / 39). */
-function answer951(statusOf: (rrn: string) => string, code = '00'): (m: IsoMessage) => IsoMessage {
-  return (req) => ({
-    mti: '0810',
-    fields: {
-      11: req.fields[11],
-      39: code,
-      41: req.fields[41],
-      42: req.fields[42],
-      60: req.fields[60],
-      62: asciiToHex(asked(req).map(statusOf).join('')),
-    },
-  });
-}
-
-interface Setup {
-  maxInquiriesPerHour?: number;
-  trackDays?: number;
-  onChange?: (c: SettlementStatusChange) => void;
-}
-
-function trackerFor(rig: EngineRig, s: Setup = {}) {
-  const results: string[] = [];
-  const j = rig.journal;
-  const journal: TrackerJournal = {
-    trackedSettlements: (since, all) => j.trackedSettlements(since, all),
-    settlementInquiryAttempt: (stan, txns) => j.settlementInquiryAttempt(stan, txns),
-    settlementInquiryResult: (id, result, obs) => {
-      results.push(result);
-      j.settlementInquiryResult(id, result, obs);
-    },
-    settlementInquiriesSince: (since) => j.settlementInquiriesSince(since),
-    nextStan: () => j.nextStan(),
-    currentBatch: () => j.currentBatch(),
-  };
-  const cfg = { maxInquiriesPerHour: s.maxInquiriesPerHour ?? 12, trackDays: s.trackDays ?? 7 };
-  const tracker = new SettlementTracker({
-    journal,
-    host: rig.host,
-    lane: rig.lane,
-    clock: rig.clock,
-    log: new MemoryLogger(),
-    terminalId: rig.profile.terminalId,
-    merchantId: rig.profile.merchantId,
-    timeZone: 'Asia/Shanghai',
-    config: () => cfg,
-    ...(s.onChange ? { onChange: s.onChange } : {}),
-  });
-  return { tracker, results, cfg };
-}
-
-async function salesWithRrns(n: number) {
-  const { rig } = await rigWithSales(Array.from({ length: n }, (_, k) => 100 + k));
-  const rrns = rig.journal.trackedSettlements(0).map((t) => t.rrn);
-  expect(rrns).toHaveLength(n);
-  return { rig, rrns };
-}
-
-const inquiries = (rig: EngineRig) => rig.host.sent.filter(is951);
-
-/** Step the manual clock and let the tracker's pass finish. */
-async function step(rig: EngineRig, tracker: SettlementTracker, ms: number) {
-  rig.clock.advance(ms);
-  await tracker.idle();
-  await new Promise((r) => setImmediate(r));
-  await tracker.idle();
-}
+import { approve, timeout, unreachable } from '../txn/fakes.js';
+import { answer951, asked, inquiries, rec, salesWithRrns, step, trackerFor } from './trackerFakes.js';
 
 describe('SettlementTracker: scheduled passes', () => {
   it('asks FIRST_MS after the sales, once, with every RRN; journals the answers; P is asked again 2 h later', async () => {
@@ -197,9 +113,10 @@ describe('SettlementTracker: scheduled passes', () => {
     expect(inquiries(rig)).toHaveLength(1);
     await step(rig, tracker, 1000);
     expect(inquiries(rig).map(asked)).toEqual([rrns, rrns]);
-    // another batch's settlement does not bring them forward
+    // another batch's settlement does not bring them forward, in its pass or the plan after it
     tracker.kick({ batch: '999999' });
     await step(rig, tracker, SCHEDULE.FIRST_MS);
+    await step(rig, tracker, 1000);
     expect(inquiries(rig)).toHaveLength(2);
     await tracker.stop();
   });

@@ -231,4 +231,26 @@ describe('planInquiries at the boundaries', () => {
     const plan = planInquiries(due, [now - 10 * MINUTE_MS, now - 50 * MINUTE_MS], now, two);
     expect(plan).toMatchObject({ inquiries: [], deferred: 1, wakeAt: now + 10 * MINUTE_MS });
   });
+
+  it('a full window: nothing tracked, no wake-up; a later look is kept; over the ceiling, the place frees when enough have aged', () => {
+    const two = { maxInquiriesPerHour: 2, trackDays: 7 };
+    const sent = [now - 50 * MINUTE_MS, now - 40 * MINUTE_MS];
+    expect('wakeAt' in planInquiries([], sent, now, two)).toBe(false);
+    // H: the next look HELD_MS (3 h) after the last ask, well after the place frees (now + 10 min)
+    const held = item(1, { askedAt: now - MINUTE_MS, latest: { status: 'H', learntAt: now - MINUTE_MS } });
+    expect(planInquiries([held], sent, now, two)).toMatchObject({
+      inquiries: [],
+      deferred: 0,
+      wakeAt: now - MINUTE_MS + 3 * HOUR_MS,
+    });
+    // three in the last hour under a ceiling of 2 (a manual track counts but is not held back):
+    // a place frees when the second oldest is an hour old, not the oldest
+    const three = [now - 30 * MINUTE_MS, now - 50 * MINUTE_MS, now - 40 * MINUTE_MS];
+    const due = [item(2, { authorisedAt: now - HOUR_MS })];
+    expect(planInquiries(due, three, now, two)).toMatchObject({
+      inquiries: [],
+      deferred: 1,
+      wakeAt: now + 20 * MINUTE_MS,
+    });
+  });
 });

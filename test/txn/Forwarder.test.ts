@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { PosError } from '../../src/errors.js';
 import { Forwarder } from '../../src/txn/Forwarder.js';
 import { Lane } from '../../src/txn/Lane.js';
 import { answer, approve, type EngineRig, engineRig, MemoryLogger, timeout, unreachable } from './fakes.js';
@@ -34,6 +35,54 @@ describe('Forwarder: an advice answered A0 (the host could not check our MAC)', 
     expect(first.fields[11]).toBe(sale.stan);
     expect(rig.journal.listQueue()[0]).toMatchObject({ state: 'done', attempts: 2, hasCardData: false });
     expect(rig.journal.get(sale.id)!.state).toBe('approved');
+  });
+});
+
+describe('Forwarder: outcomes held in memory', () => {
+  it('left after a flush: the pass stops, remaining counts them and the pending reversals written before', async () => {
+    rig = engineRig();
+    rig.forwarder.stop();
+    const sale = rig.journal.begin({ kind: 'purchase', amountMinor: 100, currency: '156', fields: {} });
+    rig.journal.markSent(sale.id);
+    const inquiry = rig.journal.begin({ kind: 'inquiry', amountMinor: 0, currency: '156', fields: {} });
+    const full = new PosError('JOURNAL_DISK_FULL', 'full');
+    type Held = Parameters<typeof rig.forwarder.held.hold>[0];
+    const held = (x: object) => x as Held;
+    // the sale's no-answer is written at the flush (a pending reversal, 98); the inquiry's cannot
+    // be (never sent: the journal refuses it), so it stays held
+    rig.forwarder.held.hold(
+      held({
+        txnId: sale.id,
+        kind: 'purchase',
+        stan: sale.stan,
+        amountMinor: 100,
+        op: 'no-answer',
+        reason: '98',
+      }),
+      full,
+    );
+    rig.forwarder.held.hold(
+      held({
+        txnId: inquiry.id,
+        kind: 'inquiry',
+        stan: inquiry.stan,
+        amountMinor: 0,
+        op: 'no-answer',
+        reason: '98',
+      }),
+      full,
+    );
+    const r = await rig.forwarder.forwardAll();
+    expect(r).toMatchObject({
+      reversalsDone: 0,
+      advicesDone: 0,
+      failed: 1,
+      remaining: 2,
+      unreachable: false,
+    });
+    expect(rig.forwarder.held.size).toBe(1);
+    expect(rig.journal.pendingReversals().map((p) => [p.txn.id, p.reason])).toEqual([[sale.id, '98']]);
+    expect(rig.host.sent).toEqual([]);
   });
 });
 

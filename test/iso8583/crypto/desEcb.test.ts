@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPosError } from '../../../src/errors.js';
-import { desEcbDecrypt, desEcbEncrypt, expandDesKey } from '../../../src/iso8583/crypto/index.js';
+import {
+  desCbcChain,
+  desEcbDecrypt,
+  desEcbEncrypt,
+  expandDesKey,
+} from '../../../src/iso8583/crypto/index.js';
 import { hex, upper, vectorsWhere } from './vectors.js';
 
 describe('DES / 3DES ECB', () => {
@@ -25,15 +29,26 @@ describe('DES / 3DES ECB', () => {
     expect(desEcbEncrypt(Buffer.concat([k8, k8]), data)).toEqual(desEcbEncrypt(k8, data));
   });
 
-  it('rejects bad key and data lengths with coded errors', () => {
-    expect(() => expandDesKey(Buffer.alloc(7))).toThrow(
-      expect.objectContaining({ code: 'ISO_BAD_KEY_LENGTH' }),
-    );
-    try {
-      desEcbEncrypt(Buffer.alloc(8), Buffer.alloc(9));
-      expect.unreachable();
-    } catch (e) {
-      expect(isPosError(e, 'ISO_BAD_BLOCK_LENGTH')).toBe(true);
+  it('rejects bad key and data lengths with coded errors that say what was given', () => {
+    for (const n of [0, 7, 9, 15, 17, 23, 25, 32]) {
+      expect(() => expandDesKey(Buffer.alloc(n)), `key of ${n}`).toThrow(
+        expect.objectContaining({
+          code: 'ISO_BAD_KEY_LENGTH',
+          message: `DES key must be 8, 16 or 24 bytes, got ${n}`,
+          context: { length: n },
+        }),
+      );
+    }
+    for (const f of [desEcbEncrypt, desEcbDecrypt, desCbcChain]) {
+      for (const n of [1, 7, 9, 15]) {
+        expect(() => f(Buffer.alloc(16), Buffer.alloc(n)), `${f.name}, ${n} bytes`).toThrow(
+          expect.objectContaining({
+            code: 'ISO_BAD_BLOCK_LENGTH',
+            message: `DES data must be whole 8-byte blocks, got ${n} bytes`,
+            context: { length: n },
+          }),
+        );
+      }
     }
   });
 
