@@ -81,13 +81,17 @@ export class CardVault {
     }
     const nonce = buf.subarray(1, 1 + NONCE_BYTES);
     const tag = buf.subarray(1 + NONCE_BYTES, HEADER_BYTES);
-    let plain: Buffer;
+    // GCM is a stream mode: update() gives all the plaintext, final() only checks the tag. What
+    // update() gave is wiped when the tag check fails too (unauthenticated plaintext).
+    let plain: Buffer | undefined;
     try {
       const decipher = createDecipheriv('aes-256-gcm', this.key, nonce);
       decipher.setAAD(Buffer.from(recordId, 'utf8'));
       decipher.setAuthTag(tag);
-      plain = Buffer.concat([decipher.update(buf.subarray(HEADER_BYTES)), decipher.final()]);
+      plain = decipher.update(buf.subarray(HEADER_BYTES));
+      decipher.final();
     } catch (e) {
+      plain?.fill(0);
       throw new PosError(
         'JOURNAL_RECORD_AUTH',
         'encrypted card record failed authentication (tampered, wrong key or moved)',

@@ -1,4 +1,4 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -241,9 +241,26 @@ describe('CardVault wipes the card data it handled in clear', () => {
     }
   });
 
-  it('open: the decrypted plaintext is zeroed once read, and when it is refused as not valid', () => {
+  /** Runs fn, keeping every buffer a decipher's update() gave meanwhile (the plaintexts). */
+  function deciphered<T>(fn: () => T): { result: T; made: Buffer[] } {
+    const made: Buffer[] = [];
+    const proto = Object.getPrototypeOf(createDecipheriv('aes-256-gcm', key, randomBytes(12)));
+    const update = proto.update as (...a: unknown[]) => Buffer;
+    const spy = vi.spyOn(proto, 'update').mockImplementation(function (this: unknown, ...args: unknown[]) {
+      const b = update.apply(this, args);
+      made.push(b);
+      return b;
+    });
+    try {
+      return { result: fn(), made };
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('open: the decrypted plaintext is zeroed once read, when it is no card, and when its tag fails', () => {
     const blob = vault.seal('txn:9', card);
-    const ok = caught(() => vault.open('txn:9', blob), ['concat']);
+    const ok = deciphered(() => vault.open('txn:9', blob));
     expect(ok.result).toEqual(card);
     expect(ok.made).toHaveLength(1);
     expect(ok.made[0].length).toBe(blob.length - 29);
@@ -255,10 +272,17 @@ describe('CardVault wipes the card data it handled in clear', () => {
     cipher.setAAD(Buffer.from('txn:9'));
     const body = Buffer.concat([cipher.update(Buffer.from('6212345678901232')), cipher.final()]);
     const bad = Buffer.concat([Buffer.of(2), nonce, cipher.getAuthTag(), body]);
-    const refused = caught(() => codeOf(() => vault.open('txn:9', bad)), ['concat']);
+    const refused = deciphered(() => codeOf(() => vault.open('txn:9', bad)));
     expect(refused.result).toBe('JOURNAL_RECORD_CORRUPT');
     expect(refused.made).toHaveLength(1);
     expect(refused.made[0].length).toBe(16);
     expect(zeroed(refused.made[0])).toBe(true);
+
+    // the tag fails (the record moved to another id): what update() gave before the check is wiped
+    const moved = deciphered(() => codeOf(() => vault.open('txn:10', blob)));
+    expect(moved.result).toBe('JOURNAL_RECORD_AUTH');
+    expect(moved.made).toHaveLength(1);
+    expect(moved.made[0].length).toBe(blob.length - 29);
+    expect(zeroed(moved.made[0])).toBe(true);
   });
 });
