@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isPosError } from '../../src/errors.js';
 import type { NewTxn } from '../../src/journal/index.js';
+import { journalDb } from './fullDisk.js';
 import { ICC, PAN_A, purchaseFields, tempJournal } from './journalFixture.js';
 
 let fx: ReturnType<typeof tempJournal>;
@@ -214,5 +215,15 @@ describe('journal errors name what and where', () => {
     expect(j.adviceRequest(open.advice.id).card?.pan).toBe(PAN_A); // pending
     j.adviceAttempt(open.advice.id);
     expect(j.adviceRequest(open.advice.id).card?.pan).toBe(PAN_A); // sent
+  });
+
+  it('a counter row gone from the database: JOURNAL_DB_CORRUPT naming it, not an I/O error', () => {
+    fx = tempJournal();
+    journalDb(fx.journal).prepare(`DELETE FROM counters WHERE name = 'batch'`).run();
+    expect(errorOf(() => fx.journal.currentBatch())).toEqual({
+      code: 'JOURNAL_DB_CORRUPT',
+      message: 'batch counter is missing',
+      context: {},
+    });
   });
 });

@@ -3,7 +3,17 @@
  * (issue 15: loadKeyFile.ts had never been through a mutation run). The first cases are in
  * CardVault.test.ts.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -42,6 +52,22 @@ describe('loadKeyFile', () => {
     expect(readFileSync(p, 'utf8')).toBe(`${key.toString('hex')}\n`);
     expect(statSync(p).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'a', 'b')).mode & 0o777).toBe(0o700);
+  });
+
+  it('leaves no file descriptor open once the key is made or read (a runtime restarts for months)', () => {
+    const p = join(dir, 'journal.key');
+    // the descriptors of this process that point at the key file
+    const onKey = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === p;
+        } catch {
+          return false; // closed meanwhile (the listing's own descriptor)
+        }
+      });
+    const made = loadKeyFile(p, { journal: { path: join(dir, 'j.db'), exists: false } });
+    expect(loadKeyFile(p)).toEqual(made);
+    expect(onKey()).toEqual([]);
   });
 
   it('no key but a journal: JOURNAL_KEY_MISSING naming both, and no key made', () => {

@@ -6,7 +6,11 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CardVault } from '../../src/journal/CardVault.js';
 import { Journal, MIGRATIONS, migrate, SCHEMA_VERSION } from '../../src/journal/index.js';
-import { convertPageSize, JOURNAL_PAGE_SIZE } from '../../src/journal/pageSize.js';
+import {
+  convertPageSize,
+  JOURNAL_PAGE_SIZE,
+  PAGE_SIZE_CONVERSION_SPARE_BYTES,
+} from '../../src/journal/pageSize.js';
 import { scanFilesForCardData } from '../helpers/scanForCardData.js';
 import { journalDb } from './fullDisk.js';
 import { PAN_A, PAN_B } from './journalFixture.js';
@@ -143,6 +147,28 @@ describe('migration 6 (fewer pages per commit)', () => {
     journal = Journal.open({ path, key, pageSizeConversionMaxBytes: 0 });
     expect(journalDb(journal).pragma('page_size', { simple: true })).toBe(1024);
     expect(journal.uploadEntries('000001')[0].pan).toBe(PAN_A);
+  });
+
+  it('converts a journal exactly at the size limit and with exactly the room it needs; one byte past either keeps it', () => {
+    dir = mkdtempSync(join(tmpdir(), 'posterm-m6-'));
+    const path = join(dir, 'journal.db');
+    version5Journal(path, randomBytes(32));
+    const db = new Database(path);
+    db.pragma('locking_mode = EXCLUSIVE');
+    const bytes = (db.pragma('page_count', { simple: true }) as number) * 1024;
+    const room = 2 * bytes + PAGE_SIZE_CONVERSION_SPARE_BYTES; // twice the journal, and 16 MB to spare
+    expect(convertPageSize(db, { maxBytes: bytes - 1, freeBytes: () => room })).toMatchObject({
+      reason: 'too-large',
+    });
+    expect(convertPageSize(db, { maxBytes: bytes, freeBytes: () => room - 1 })).toMatchObject({
+      reason: 'low-space',
+    });
+    expect(convertPageSize(db, { maxBytes: bytes, freeBytes: () => room })).toEqual({
+      outcome: 'converted',
+      from: 1024,
+      pageSize: JOURNAL_PAGE_SIZE,
+    });
+    db.close();
   });
 
   it('reports a conversion, and a journal already at the page size as the same', () => {
