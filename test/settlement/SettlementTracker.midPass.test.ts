@@ -1,42 +1,72 @@
 /**
- * The tracker stopped while a pass is on the wire (issue 15: SettlementTracker.ts 265, `stopped`
- * checked between the groups of a pass). Nine sales make two inquiries (8 RRNs each at most,
- * host-cup-pos.md 5); a stop while the first is at the host lets it finish and sends no second.
+ * The tracker while a pass is on the wire (issue 15's last tracker survivors):
+ * - stopped mid-pass (SettlementTracker.ts 265, `stopped` checked between the groups of a pass):
+ *   nine sales make two inquiries (8 RRNs each at most, host-cup-pos.md 5); a stop while the
+ *   first is at the host lets it finish and sends no second;
+ * - sales falling due while a pass waits for the host (213, `wakeIn(0)` when the plan after a
+ *   pass has inquiries due): they are asked at once, not at some later wake-up.
  */
 import { describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/iso8583/message.js';
-import { SCHEDULE } from '../../src/settlement/trackingSchedule.js';
+import { MINUTE_MS, SCHEDULE } from '../../src/settlement/trackingSchedule.js';
 import { answer951, asked, inquiries, rec, salesWithRrns, step, trackerFor } from './trackerFakes.js';
 
-describe('SettlementTracker stopped mid-pass', () => {
-  it('finishes the inquiry at the host and asks no further group', async () => {
+/** Holds every request at the host until `release()`; `atHost` lists what reached it. */
+function holdAtHost(rig: Awaited<ReturnType<typeof salesWithRrns>>['rig']) {
+  let release: () => void = () => undefined;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const send = rig.host.send.bind(rig.host);
+  const atHost: IsoMessage[] = [];
+  rig.host.send = async (m, o) => {
+    atHost.push(m);
+    await gate;
+    return send(m, o);
+  };
+  return { atHost, release: () => release() };
+}
+
+async function untilAtHost(atHost: IsoMessage[], n: number) {
+  for (let i = 0; i < 10 && atHost.length < n; i++) await new Promise((r) => setImmediate(r));
+  expect(atHost).toHaveLength(n);
+}
+
+describe('SettlementTracker mid-pass', () => {
+  it('asks at once what fell due while the pass waited for the host', async () => {
+    const { rig, rrns } = await salesWithRrns(2);
+    rig.host.fallback = answer951((r) => rec(r, 'P')); // P: look again 2 h after the inquiry
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, 0);
+    const held = holdAtHost(rig);
+    rig.clock.advance(SCHEDULE.FIRST_MS);
+    await untilAtHost(held.atHost, 1);
+    // the host takes 2 h 1 min to answer: the next look (2 h after the inquiry) is already due
+    rig.clock.advance(2 * 60 * MINUTE_MS + MINUTE_MS);
+    held.release();
+    await tracker.idle();
+    await step(rig, tracker, 0); // no time passes: a pass planned "at once" runs, nothing later
+    expect(inquiries(rig).map(asked)).toEqual([rrns, rrns]);
+    await tracker.stop();
+  });
+
+  it('stopped: finishes the inquiry at the host and asks no further group', async () => {
     const { rig, rrns } = await salesWithRrns(9);
     rig.host.fallback = answer951((r) => rec(r, 'P'));
     const { tracker } = trackerFor(rig);
     tracker.start();
     await step(rig, tracker, 0); // the first pass: nothing due before FIRST_MS
 
-    // hold every request at the host until released
-    let release: () => void = () => undefined;
-    const gate = new Promise<void>((r) => {
-      release = r;
-    });
-    const send = rig.host.send.bind(rig.host);
-    const atHost: IsoMessage[] = [];
-    rig.host.send = async (m, o) => {
-      atHost.push(m);
-      await gate;
-      return send(m, o);
-    };
+    const held = holdAtHost(rig);
     rig.clock.advance(SCHEDULE.FIRST_MS);
-    for (let i = 0; i < 5 && atHost.length === 0; i++) await new Promise((r) => setImmediate(r));
-    expect(atHost).toHaveLength(1); // the first group is on the wire
+    await untilAtHost(held.atHost, 1); // the first group is on the wire
 
     const stopped = tracker.stop();
-    release();
+    held.release();
     await stopped;
     await new Promise((r) => setImmediate(r));
-    expect(atHost).toHaveLength(1);
+    expect(held.atHost).toHaveLength(1);
     expect(inquiries(rig).map(asked)).toEqual([rrns.slice(0, 8)]);
     expect(tracker.busy).toBe(false);
   });
