@@ -4,7 +4,8 @@
  *   nine sales make two inquiries (8 RRNs each at most, host-cup-pos.md 5); a stop while the
  *   first is at the host lets it finish and sends no second;
  * - sales falling due while a pass waits for the host (213, `wakeIn(0)` when the plan after a
- *   pass has inquiries due): they are asked at once, not at some later wake-up.
+ *   pass has inquiries due): they are asked at once, not at some later wake-up;
+ * - nothing left to track (214, `Number.isFinite(wake)`): no timer at all.
  */
 import { describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/iso8583/message.js';
@@ -69,5 +70,19 @@ describe('SettlementTracker mid-pass', () => {
     expect(held.atHost).toHaveLength(1);
     expect(inquiries(rig).map(asked)).toEqual([rrns.slice(0, 8)]);
     expect(tracker.busy).toBe(false);
+  });
+});
+
+describe('SettlementTracker with nothing to track', () => {
+  it('sets no wake-up at all (a timer of infinite delay would fire at once on real timers)', async () => {
+    const { rig } = await salesWithRrns(1);
+    rig.host.fallback = answer951((r) => rec(r, 'A', { arr: '20260101120000' }));
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, SCHEDULE.FIRST_MS); // asked once: arrived, no longer tracked
+    expect(inquiries(rig)).toHaveLength(1);
+    expect(rig.journal.trackedSettlements(0)).toEqual([]);
+    expect(rig.clock.nextTimerIn()).toBeUndefined();
+    await tracker.stop();
   });
 });
