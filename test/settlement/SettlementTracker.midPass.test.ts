@@ -5,7 +5,9 @@
  *   first is at the host lets it finish and sends no second;
  * - sales falling due while a pass waits for the host (213, `wakeIn(0)` when the plan after a
  *   pass has inquiries due): they are asked at once, not at some later wake-up;
- * - nothing left to track (214, `Number.isFinite(wake)`): no timer at all.
+ * - nothing left to track (214, `Number.isFinite(wake)`): no timer at all;
+ * - a scheduled pass chained behind `settlement track` (189, `running` cleared only by the pass
+ *   that is still the last): busy until the second one has finished.
  */
 import { describe, expect, it } from 'vitest';
 import type { IsoMessage } from '../../src/iso8583/message.js';
@@ -83,6 +85,27 @@ describe('SettlementTracker with nothing to track', () => {
     expect(inquiries(rig)).toHaveLength(1);
     expect(rig.journal.trackedSettlements(0)).toEqual([]);
     expect(rig.clock.nextTimerIn()).toBeUndefined();
+    await tracker.stop();
+  });
+});
+
+describe('SettlementTracker: a pass chained behind another', () => {
+  it('stays busy until the second pass has finished', async () => {
+    const { rig, rrns } = await salesWithRrns(2);
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, 0); // nothing due: the scheduled pass is at FIRST_MS
+    const first = holdAtHost(rig);
+    const manual = tracker.trackNow(); // settlement track: asks everything now, held at the host
+    await untilAtHost(first.atHost, 1);
+    rig.clock.advance(SCHEDULE.FIRST_MS); // the scheduled pass comes due behind it
+    first.release();
+    await manual;
+    expect(inquiries(rig).map(asked)).toEqual([rrns]);
+    expect(tracker.busy).toBe(true);
+    await tracker.idle();
+    expect(tracker.busy).toBe(false);
     await tracker.stop();
   });
 });
