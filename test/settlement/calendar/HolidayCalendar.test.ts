@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isPosError } from '../../../src/errors.js';
 import {
   BUNDLED_CALENDAR_DATA,
@@ -144,5 +144,16 @@ describe('calendar data and the override folder', () => {
     expect(() => loadCalendar(join(dir!, 'missing'))).toThrow(
       expect.objectContaining({ code: 'SETTLE_CALENDAR_UNREADABLE' }),
     );
+  });
+});
+
+describe('bundledCalendar', () => {
+  it('is made on first use in a fresh module, then the same calendar every call', async () => {
+    vi.resetModules(); // this file's other tests made it at collection time
+    const m = await import('../../../src/settlement/calendar/HolidayCalendar.js');
+    const first = m.bundledCalendar();
+    expect(first).toBeInstanceOf(m.HolidayCalendar);
+    expect(first.coverage()!.years).toEqual(cal.coverage()!.years);
+    expect(m.bundledCalendar()).toBe(first);
   });
 });
