@@ -7,9 +7,11 @@
  *   pass has inquiries due): they are asked at once, not at some later wake-up;
  * - nothing left to track (214, `Number.isFinite(wake)`): no timer at all;
  * - a scheduled pass chained behind `settlement track` (189, `running` cleared only by the pass
- *   that is still the last): busy until the second one has finished.
+ *   that is still the last): busy until the second one has finished;
+ * - the journal failing to read when a pass ends (215): planned again RETRY_MS later.
  */
 import { describe, expect, it } from 'vitest';
+import { PosError } from '../../src/errors.js';
 import type { IsoMessage } from '../../src/iso8583/message.js';
 import { MINUTE_MS, SCHEDULE } from '../../src/settlement/trackingSchedule.js';
 import { answer951, asked, inquiries, rec, salesWithRrns, step, trackerFor } from './trackerFakes.js';
@@ -106,6 +108,33 @@ describe('SettlementTracker: a pass chained behind another', () => {
     expect(tracker.busy).toBe(true);
     await tracker.idle();
     expect(tracker.busy).toBe(false);
+    await tracker.stop();
+  });
+});
+
+describe('SettlementTracker: the journal failing to read', () => {
+  it('tries again RETRY_MS later and then asks as planned', async () => {
+    const { rig, rrns } = await salesWithRrns(1);
+    rig.host.fallback = answer951((r) => rec(r, 'P'));
+    const { tracker } = trackerFor(rig);
+    tracker.start();
+    await step(rig, tracker, 0); // planned: the sale is due at FIRST_MS
+    const read = rig.journal.trackedSettlements.bind(rig.journal);
+    let failures = 2; // the pass's plan, then the plan after it
+    rig.journal.trackedSettlements = (since, all) => {
+      if (failures > 0) {
+        failures--;
+        throw new PosError('JOURNAL_IO', 'disk I/O error');
+      }
+      return read(since, all);
+    };
+    await step(rig, tracker, SCHEDULE.FIRST_MS);
+    expect(failures).toBe(0);
+    expect(inquiries(rig)).toHaveLength(0);
+    await step(rig, tracker, SCHEDULE.RETRY_MS - 1);
+    expect(inquiries(rig)).toHaveLength(0);
+    await step(rig, tracker, 1);
+    expect(inquiries(rig).map(asked)).toEqual([rrns]);
     await tracker.stop();
   });
 });
