@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -168,6 +168,26 @@ describe('migration 6 (fewer pages per commit)', () => {
       from: 1024,
       pageSize: JOURNAL_PAGE_SIZE,
     });
+    db.close();
+  });
+
+  it('leaves a damaged journal as it found it: no rebuild when quick_check fails', () => {
+    dir = mkdtempSync(join(tmpdir(), 'posterm-m6-'));
+    const path = join(dir, 'journal.db');
+    version5Journal(path, randomBytes(32));
+    const raw = new Database(path);
+    raw.exec('CREATE TABLE scratch(a); INSERT INTO scratch VALUES (zeroblob(4000)); DROP TABLE scratch;');
+    raw.pragma('wal_checkpoint(TRUNCATE)');
+    raw.close();
+    // header bytes 32..39: the freelist's first trunk page and page count, zeroed: pages lost
+    const fd = openSync(path, 'r+');
+    writeSync(fd, Buffer.alloc(8), 0, 8, 32);
+    closeSync(fd);
+    const db = new Database(path);
+    db.pragma('locking_mode = EXCLUSIVE');
+    expect(db.pragma('quick_check', { simple: true })).not.toBe('ok');
+    expect(convertPageSize(db)).toEqual({ outcome: 'kept', pageSize: 1024, reason: 'failed' });
+    expect(db.pragma('page_size', { simple: true })).toBe(1024);
     db.close();
   });
 
