@@ -191,6 +191,24 @@ describe('migration 6 (fewer pages per commit)', () => {
     db.close();
   });
 
+  it('keeps the old page size when the rebuild fails, back in WAL mode', () => {
+    dir = mkdtempSync(join(tmpdir(), 'posterm-m6-'));
+    const path = join(dir, 'journal.db');
+    version5Journal(path, randomBytes(32));
+    const db = new Database(path);
+    db.pragma('locking_mode = EXCLUSIVE');
+    const exec = db.exec.bind(db);
+    db.exec = (sql: string) => {
+      if (sql === 'VACUUM')
+        throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+      return exec(sql);
+    };
+    expect(convertPageSize(db)).toEqual({ outcome: 'kept', pageSize: 1024, reason: 'failed' });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+  });
+
   it('reports a conversion, and a journal already at the page size as the same', () => {
     dir = mkdtempSync(join(tmpdir(), 'posterm-m6-'));
     const path = join(dir, 'journal.db');
