@@ -20,7 +20,12 @@ export default defineConfig({
       'test/emulator/simCrypto.test.ts',
       'test/timeZone.test.ts',
     ],
-    exclude: [...configDefaults.exclude, 'test/settlement/report/reportHtmlBrowser.test.ts'],
+    exclude: [
+      ...configDefaults.exclude,
+      'test/settlement/report/reportHtmlBrowser.test.ts',
+      // mocks better-sqlite3 (vi.mock), which modules shared between files (isolate: false) ignore
+      'test/journal/openIoError.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 20_000,
     isolate: false,

@@ -6,32 +6,38 @@
  */
 import type * as fs from 'node:fs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { isPosError } from '../../src/errors.js';
 import { prepareJournalFiles } from '../../src/journal/journalFiles.js';
 import { loadKeyFile } from '../../src/journal/loadKeyFile.js';
 
-const failing = vi.hoisted(() => ({ read: '', chmod: '' }));
-vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs')>();
-  const errno = (code: string) => Object.assign(new Error(code), { code });
-  const readFileSync = ((p: fs.PathOrFileDescriptor, o?: unknown) => {
-    if (p === failing.read) throw errno('EIO');
-    return real.readFileSync(p, o as BufferEncoding);
-  }) as typeof real.readFileSync;
-  const chmodSync = ((p: fs.PathLike, m: fs.Mode) => {
-    if (p === failing.chmod) throw errno('EROFS');
-    return real.chmodSync(p, m);
-  }) as typeof real.chmodSync;
-  return { ...real, default: { ...real, readFileSync, chmodSync }, readFileSync, chmodSync };
-});
+// node:fs's CommonJS object, patched for one path; syncBuiltinESMExports() carries the change to
+// the ES module bindings the journal code imported (no module mock: the mutation runner shares
+// modules between test files, where a mock would not apply).
+const fsCjs = createRequire(import.meta.url)('node:fs') as typeof fs;
+const real = { readFileSync: fsCjs.readFileSync, chmodSync: fsCjs.chmodSync };
+const errno = (code: string) => Object.assign(new Error(code), { code });
+function failFor(kind: 'read' | 'chmod', path: string): void {
+  if (kind === 'read')
+    fsCjs.readFileSync = ((p: fs.PathOrFileDescriptor, o?: unknown) => {
+      if (p === path) throw errno('EIO');
+      return real.readFileSync(p, o as BufferEncoding);
+    }) as typeof fs.readFileSync;
+  else
+    fsCjs.chmodSync = ((p: fs.PathLike, m: fs.Mode) => {
+      if (p === path) throw errno('EROFS');
+      return real.chmodSync(p, m);
+    }) as typeof fs.chmodSync;
+  syncBuiltinESMExports();
+}
 
 let dir: string | undefined;
 afterEach(() => {
-  failing.read = '';
-  failing.chmod = '';
+  Object.assign(fsCjs, real);
+  syncBuiltinESMExports();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -55,7 +61,7 @@ describe('file-system refusals', () => {
     dir = mkdtempSync(join(tmpdir(), 'posterm-fs-'));
     const key = join(dir, 'journal.key');
     writeFileSync(key, `${'ab'.repeat(32)}\n`, { mode: 0o600 });
-    failing.read = key;
+    failFor('read', key);
     expect(refusal(() => loadKeyFile(key))).toEqual({
       code: 'JOURNAL_KEY_FILE',
       message: `cannot read the key file (${key}: EIO)`,
@@ -68,7 +74,7 @@ describe('file-system refusals', () => {
     dir = mkdtempSync(join(tmpdir(), 'posterm-fs-'));
     const path = join(dir, 'journal.db');
     writeFileSync(path, '', { mode: 0o644 });
-    failing.chmod = path;
+    failFor('chmod', path);
     expect(refusal(() => prepareJournalFiles(path))).toEqual({
       code: 'JOURNAL_FILE_MODE',
       message: `cannot make ${path} private (chmod 600): EROFS`,

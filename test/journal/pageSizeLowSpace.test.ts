@@ -7,26 +7,32 @@
 import { randomBytes } from 'node:crypto';
 import type * as fs from 'node:fs';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { Journal, migrate } from '../../src/journal/index.js';
 
-const disk = vi.hoisted(() => ({ full: false }));
-vi.mock('node:fs', async (importOriginal) => {
-  const real = await importOriginal<typeof import('node:fs')>();
-  const statfsSync = ((path: fs.PathLike) => {
-    const st = real.statfsSync(path);
-    return disk.full ? Object.assign(Object.create(Object.getPrototypeOf(st)), st, { bavail: 0 }) : st;
-  }) as typeof real.statfsSync;
-  return { ...real, default: { ...real, statfsSync }, statfsSync };
-});
+// node:fs's CommonJS object patched, and the change carried to the ES module bindings the journal
+// imported (syncBuiltinESMExports): no module mock, which the mutation runner's shared modules
+// would not apply.
+const fsCjs = createRequire(import.meta.url)('node:fs') as typeof fs;
+const realStatfs = fsCjs.statfsSync;
+function diskFull(full: boolean): void {
+  fsCjs.statfsSync = full
+    ? (((path: fs.PathLike) => {
+        const st = realStatfs(path);
+        return Object.assign(Object.create(Object.getPrototypeOf(st)), st, { bavail: 0 });
+      }) as typeof fs.statfsSync)
+    : realStatfs;
+  syncBuiltinESMExports();
+}
 
 let dir: string | undefined;
 let journal: Journal | undefined;
 afterEach(() => {
-  disk.full = false;
+  diskFull(false);
   journal?.close();
   journal = undefined;
   if (dir) rmSync(dir, { recursive: true, force: true });
@@ -47,13 +53,13 @@ describe('Journal.open and the page size of an older journal', () => {
     const key = randomBytes(32);
     const full = join(dir, 'full.db');
     oneKibJournal(full);
-    disk.full = true;
+    diskFull(true);
     journal = Journal.open({ path: full, key });
     expect(journal.pageSize).toEqual({ outcome: 'kept', pageSize: 1024, reason: 'low-space' });
     journal.close();
     journal = undefined;
 
-    disk.full = false;
+    diskFull(false);
     const roomy = join(dir, 'roomy.db');
     oneKibJournal(roomy);
     journal = Journal.open({ path: roomy, key });
