@@ -26,14 +26,14 @@ export interface RowSegment {
 }
 
 /**
- * One transaction: ReportRow's facts with times as ms since the epoch (ReportRow is the JSON's
- * form of it, reportModel.ts).
+ * One transaction's facts, with times as `Time`: ms since the epoch in the model (ReportTxn), ISO
+ * text in the JSON (ReportRow, reportModel.ts). One field list for both.
  */
-export interface ReportTxn {
+export interface TxnFacts<Time, Stage, Segment> {
   txnId: number;
   rrn: string;
   batch: string;
-  authorisedAt: number;
+  authorisedAt: Time;
   maskedPan: string | null;
   amountMinor: number;
   approval: 'online' | 'offline';
@@ -41,14 +41,19 @@ export interface ReportTxn {
   status: ReportStatus;
   stage: SettlementStage;
   hostStatus?: SettlementStatus;
-  ideal: number;
-  expectedArrival?: number;
-  arrivedAt?: number;
+  /** The contract's arrival had nothing gone wrong. */
+  ideal: Time;
+  expectedArrival?: Time;
+  arrivedAt?: Time;
+  /** null: the calendar cannot tell. */
   delayMs: number | null;
   mainCause?: DelayCause;
-  stages: RowStage[];
-  segments: RowSegment[];
+  stages: Stage[];
+  segments: Segment[];
 }
+
+/** One transaction as the model holds it: times as ms since the epoch. */
+export type ReportTxn = TxnFacts<number, RowStage, RowSegment>;
 
 /** Bits of `has`: which optional numbers a row has. */
 const ARRIVED = 1;

@@ -8,11 +8,10 @@
  * amounts are integer minor units (fen); durations are milliseconds; cards are masked (first 6
  * and last 4 digits at most).
  */
-import type { SettlementMode, SettlementStatus } from '../../iso8583/views/cupPosStatusRecord.js';
+import type { SettlementMode } from '../../iso8583/views/cupPosStatusRecord.js';
 import type { CivilDate } from '../calendar/HolidayCalendar.js';
-import type { SettlementStage } from '../settlementReports.js';
 import type { Bilingual, DelayCause } from '../timeline/delayCauses.js';
-import type { ReportRows } from './ReportRows.js';
+import type { ReportRows, TxnFacts } from './ReportRows.js';
 import type { ReportStatus } from './reportStatus.js';
 
 export const REPORT_SCHEMA_ID = 'posterm.settlement-report.v1';
@@ -130,28 +129,8 @@ export interface ReportSegment {
   to: string;
 }
 
-export interface ReportRow {
-  txnId: number;
-  rrn: string;
-  batch: string;
-  authorisedAt: string;
-  maskedPan: string | null;
-  amountMinor: number;
-  approval: 'online' | 'offline';
-  mode: SettlementMode;
-  status: ReportStatus;
-  stage: SettlementStage;
-  hostStatus?: SettlementStatus;
-  /** The contract's arrival had nothing gone wrong. */
-  ideal: string;
-  expectedArrival?: string;
-  arrivedAt?: string;
-  /** null: the calendar cannot tell. */
-  delayMs: number | null;
-  mainCause?: DelayCause;
-  stages: ReportStage[];
-  segments: ReportSegment[];
-}
+/** One transaction as the JSON gives it (docs/reports.md): times as ISO text. */
+export type ReportRow = TxnFacts<string, ReportStage, ReportSegment>;
 
 export interface SettlementReport {
   schema: typeof REPORT_SCHEMA_ID;
