@@ -5,7 +5,8 @@
  * - start to ready: from the spawn until the control socket answers `status` (median, max over
  *   STARTS starts; the first one creates the journal and its key);
  * - RSS of the runtime process (/proc/PID/status VmRSS, and its peak VmHWM) after SALES sales
- *   through the control socket, and every 1,000 sales (BENCH_SALES=10000: a leak check);
+ *   through the control socket, and every 1,000 sales (BENCH_SALES=10000: a leak check); the
+ *   sales come from the till's process (statusTill.mjs), as a till app makes them;
  * - the control round trip of `status` (p50/p99) from a till process of its own, next to the
  *   same `status` called in-process on a Runtime object in this process (its own journal with the
  *   same sales) and to a bare Node echo of as many bytes (the machine's floor), interleaved
@@ -39,7 +40,7 @@ import { parseProfile } from '../../src/profile/loadProfile.js';
 import { Runtime } from '../../src/runtime/Runtime.js';
 import { emulatorProfileJson } from './profileJson.js';
 import { startSimProcess } from './simProcess.js';
-import { pct, statusFigures, timeStatusRoundTrips } from './statusRoundTrip.js';
+import { echoServer, pct, statusFigures, tillProcess, timeStatusRoundTrips } from './statusRoundTrip.js';
 
 const STARTS = Number(process.env.BENCH_STARTS ?? 10);
 const SALES = Number(process.env.BENCH_SALES ?? 1000);
@@ -59,11 +60,9 @@ const NODE_ARGS = (process.env.BENCH_NODE_ARGS ?? unitNodeOptions()).split(' ').
  */
 const STATUS_DUMP = process.env.BENCH_STATUS_DUMP;
 
-/** What the benchmark asks of a control client: one connection, `status` and `sale`. */
+/** What the benchmark asks of its own control client (readiness, BENCH_STATUS_FROM=bench). */
 interface BenchClient {
   status(): Promise<unknown>;
-  settle(): Promise<unknown>;
-  sale(amountMinor: number): Promise<{ outcome: string; reason?: { code: string } }>;
   close(): Promise<void>;
 }
 
@@ -72,8 +71,6 @@ async function protobufClient(socket: string): Promise<BenchClient> {
   const c = await PostermClient.connect(socket, { software: 'bench:start' });
   return {
     status: () => c.status({ timeoutMs: 10_000 }),
-    settle: () => c.settle({ timeoutMs: 60_000 }),
-    sale: (amountMinor) => c.sale({ amountMinor }, { timeoutMs: 30_000 }),
     close: () => c.close(),
   };
 }
@@ -178,17 +175,20 @@ async function main(): Promise<void> {
       await stopRuntime(child);
     }
 
-    // sales through the socket, then RSS
+    // sales through the socket from the till's process (which later times `status`), then RSS
     const child = spawnRuntime(profileFile, logFile);
     await untilReady(socket, child, performance.now());
-    const client = await connectClient(socket);
+    const client = await connectClient(socket); // BENCH_STATUS_FROM=bench
     const rssReady = rssKb(child.pid!);
-    await client.settle();
+    const echo = await echoServer(dir);
+    cleanups.push(() => echo.stop());
+    const echoBytes = encodeEnvelope(1, 'response', { status: await client.status() }).length;
+    const till = await tillProcess(socket, echo.path, echoBytes);
+    await till.settle();
     // RSS every 1,000 sales: with BENCH_SALES=10000 it shows whether the runtime grows with use
     const rssBySales: number[] = [];
-    const socketSalesPerS = await timeSales(
-      (a) => client.sale(a),
-      () => rssBySales.push(round(rssKb(child.pid!).rss / 1024)),
+    const socketSalesPerS = await till.sales(SALES, WARMUP, () =>
+      rssBySales.push(round(rssKb(child.pid!).rss / 1024)),
     );
     const rssAfter = rssKb(child.pid!);
 
@@ -212,11 +212,9 @@ async function main(): Promise<void> {
 
     // status three ways, interleaved (statusRoundTrip.ts)
     const status = await timeStatusRoundTrips({
-      dir,
-      socket,
+      till,
       benchStatus: () => client.status(),
       inProcess: () => rt.status(),
-      echoBytes: encodeEnvelope(1, 'response', { status: await rt.status() }).length,
       calls: STATUS_CALLS,
     });
     if (STATUS_DUMP) {
@@ -228,6 +226,7 @@ async function main(): Promise<void> {
       );
     }
     await rt.stop();
+    await till.close();
     await client.close();
     await stopRuntime(child);
 

@@ -2,7 +2,8 @@
  * The `status` round trip of `npm run bench:start`, three ways interleaved (the order rotates, so
  * each sees the same moments of the machine):
  * - socket: the till's process (statusTill.mjs, the exported client in a process of its own, as
- *   a till app runs it) asks the runtime process over the control socket;
+ *   a till app runs it; the same process made the sales before) asks the runtime process over
+ *   the control socket;
  * - echo: the same till process sends as many bytes as a status answer to a bare Node echo server
  *   in a process of its own and reads them back: the floor of a round trip between two Node
  *   processes on this machine, with no posterm code;
@@ -46,7 +47,7 @@ function nextMessage(child: ChildProcess): Promise<unknown> {
 }
 
 /** A bare echo server (echoServer.mjs) in its own process; resolves once it listens. */
-async function echoServer(dir: string): Promise<{ path: string; stop: () => void }> {
+export async function echoServer(dir: string): Promise<{ path: string; stop: () => void }> {
   const path = join(dir, 'echo.sock');
   const child = spawn(process.execPath, [resolve('scripts/bench/echoServer.mjs'), path], {
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -58,14 +59,27 @@ async function echoServer(dir: string): Promise<{ path: string; stop: () => void
   return { path, stop: () => child.kill('SIGTERM') };
 }
 
-/** The till's process: one timed call per use, status or echo. */
-async function tillProcess(socket: string, echoPath: string, echoBytes: number) {
+export interface TillProcess {
+  status(): Promise<number>;
+  echo(): Promise<number>;
+  settle(): Promise<number>;
+  /** `warmup` untimed sales, then `n` timed: sales per second; `every` after each 1,000 */
+  sales(n: number, warmup: number, every?: (sold: number) => void): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The till's process (statusTill.mjs): plain Node, not the benchmark's tsx loader, as a till
+ * app runs (BENCH_TILL_ARGS gives it Node flags, e.g. --cpu-prof).
+ */
+export async function tillProcess(socket: string, echoPath: string, echoBytes: number): Promise<TillProcess> {
   const child = fork(resolve('scripts/bench/statusTill.mjs'), [socket, echoPath], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+    execArgv: (process.env.BENCH_TILL_ARGS ?? '').split(' ').filter(Boolean),
     env: { ...process.env, BENCH_ECHO_BYTES: String(echoBytes) },
   });
   await nextMessage(child);
-  const time = async (call: 'status' | 'echo') => {
+  const time = async (call: 'status' | 'echo' | 'settle') => {
     const answer = nextMessage(child);
     child.send({ call });
     return (await answer) as number;
@@ -73,6 +87,16 @@ async function tillProcess(socket: string, echoPath: string, echoBytes: number) 
   return {
     status: () => time('status'),
     echo: () => time('echo'),
+    settle: () => time('settle'),
+    sales: async (n, warmup, every) => {
+      child.send({ call: 'sales', n, warmup });
+      for (;;) {
+        const m = (await nextMessage(child)) as { sold?: number; ms?: number; error?: string };
+        if (m.error) throw new Error(m.error);
+        if (m.ms !== undefined) return n / (m.ms / 1000);
+        if (m.sold !== undefined) every?.(m.sold);
+      }
+    },
     close: async () => {
       const exited = new Promise((r) => child.once('exit', r));
       child.send('close');
@@ -102,16 +126,13 @@ export interface StatusRun {
  * optimises the control path), then `calls` more of each (warm).
  */
 export async function timeStatusRoundTrips(o: {
-  dir: string;
-  socket: string;
+  till: TillProcess;
   benchStatus: () => Promise<unknown>;
   inProcess: () => unknown;
-  echoBytes: number;
   calls: number;
 }): Promise<StatusRun> {
   const from = process.env.BENCH_STATUS_FROM === 'bench' ? 'bench' : 'till';
-  const echo = await echoServer(o.dir);
-  const till = await tillProcess(o.socket, echo.path, o.echoBytes);
+  const { till } = o;
   const socketCall = from === 'till' ? till.status : () => timeCall(o.benchStatus);
   const run: StatusRun = {
     first: { socket: [], echo: [], inProcess: [] },
@@ -121,21 +142,16 @@ export async function timeStatusRoundTrips(o: {
     from,
   };
   const t0 = cpuTicks();
-  try {
-    for (let i = 0; i < 2 * o.calls; i++) {
-      const w = i < o.calls ? run.first : run.warm;
-      for (let k = 0; k < 3; k++) {
-        const which = (i + k) % 3;
-        if (which === 0) {
-          run.socketAt.push(performance.now());
-          w.socket.push(await socketCall());
-        } else if (which === 1) w.echo.push(await till.echo());
-        else w.inProcess.push(await timeCall(o.inProcess));
-      }
+  for (let i = 0; i < 2 * o.calls; i++) {
+    const w = i < o.calls ? run.first : run.warm;
+    for (let k = 0; k < 3; k++) {
+      const which = (i + k) % 3;
+      if (which === 0) {
+        run.socketAt.push(performance.now());
+        w.socket.push(await socketCall());
+      } else if (which === 1) w.echo.push(await till.echo());
+      else w.inProcess.push(await timeCall(o.inProcess));
     }
-  } finally {
-    await till.close();
-    echo.stop();
   }
   const t1 = cpuTicks();
   run.stealShare = (t1.steal - t0.steal) / Math.max(1, t1.total - t0.total);

@@ -1,11 +1,15 @@
 /**
  * A till app's process for `npm run bench:start`: the exported client (`dist/client.js`, what
  * `import 'posterm/client'` loads) on one connection, in a process of its own, as a till app runs
- * it. The benchmark forks it with the control socket's path and an echo server's path; each
- * message {call: 'status' | 'echo'} is one timed call, answered with its duration in ms:
- * - status: `client.status()`;
- * - echo: the bytes of a status answer sent to the bare echo server and read back (the floor of
- *   a round trip between two Node processes on this machine, without posterm).
+ * it: it makes the sales through the socket, then the timed `status` calls. The benchmark forks it
+ * with the control socket's path and an echo server's path. Messages from the benchmark:
+ * - {call: 'status' | 'echo' | 'settle'}: one timed call, answered with its duration in ms.
+ *   status is `client.status()`; echo sends the bytes of a status answer to the bare echo server
+ *   and reads them back (the floor of a round trip between two Node processes on this machine,
+ *   without posterm);
+ * - {call: 'sales', n, warmup}: `warmup` untimed sales, then `n` timed ones, one at a time;
+ *   answered {sold: k} after every 1,000 (the benchmark reads the runtime's RSS then), then
+ *   {ms} for the `n`, or {error} at the first sale not approved.
  */
 import { connect } from 'node:net';
 import { PostermClient } from '../../dist/client.js';
@@ -33,6 +37,20 @@ async function echoCall() {
   await done;
 }
 
+async function sales(n, warmup) {
+  const sale = async (i) => {
+    const r = await client.sale({ amountMinor: 100 + (i % 50) * 100 }, { timeoutMs: 30_000 });
+    if (r.outcome !== 'approved') throw new Error(`sale ${i} not approved: ${JSON.stringify(r)}`);
+  };
+  for (let i = 0; i < warmup; i++) await sale(0);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    await sale(i);
+    if ((i + 1) % 1000 === 0) process.send({ sold: i + 1 });
+  }
+  return performance.now() - t0;
+}
+
 process.on('message', async (m) => {
   if (m === 'close') {
     await client.close();
@@ -40,8 +58,17 @@ process.on('message', async (m) => {
     process.disconnect();
     return;
   }
+  if (m.call === 'sales') {
+    try {
+      process.send({ ms: await sales(m.n, m.warmup) });
+    } catch (e) {
+      process.send({ error: String(e?.message ?? e) });
+    }
+    return;
+  }
   const t0 = performance.now();
   if (m.call === 'echo') await echoCall();
+  else if (m.call === 'settle') await client.settle({ timeoutMs: 60_000 });
   else await client.status({ timeoutMs: 10_000 });
   process.send(performance.now() - t0);
 });
