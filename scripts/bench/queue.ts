@@ -7,7 +7,8 @@
  *   npm run bench:queue [-- --dir DIR --seconds N]
  *
  * Second figure: forwarding 1,000 queued advices to the host simulator once it is back
- * (forwardAdvices.ts). Third: fsyncs and bytes written per enqueue, traced (ioFigures.ts). More figures can be pushed into `extraFigures`; each one's fields are
+ * (forwardAdvices.ts). Third: fsyncs and bytes written per enqueue, traced (ioFigures.ts). Fourth:
+ * the ratio any write with the enqueue's CPU could reach on this machine (cpuCeiling.ts). More figures can be pushed into `extraFigures`; each one's fields are
  * merged into the printed JSON.
  */
 import { randomBytes } from 'node:crypto';
@@ -17,6 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Journal } from '../../src/journal/index.js';
+import { cpuCeilingFigure } from './cpuCeiling.js';
 import { enqueueIoFigures } from './ioFigures.js';
 import type { QueueFigure } from './queueFigure.js';
 import { enqueueSample } from './sampleAdvice.js';
@@ -82,7 +84,7 @@ export const enqueueVsFsyncFigure: QueueFigure = async ({ dir, durationMs }) => 
 export const enqueueIoFigure: QueueFigure = async () => enqueueIoFigures();
 
 /** More figures to add to the same run (the lead adds the forwarding figure here). */
-export const extraFigures: QueueFigure[] = [enqueueIoFigure];
+export const extraFigures: QueueFigure[] = [enqueueIoFigure, cpuCeilingFigure];
 
 export async function runQueueBench(opts: { dir?: string; durationMs?: number } = {}) {
   const durationMs = opts.durationMs ?? 4000;
