@@ -72,4 +72,6 @@ process.on('message', async (m) => {
   else await client.status({ timeoutMs: 10_000 });
   process.send(performance.now() - t0);
 });
+// the benchmark gone (it failed or was stopped): do not linger on the runtime's socket
+process.once('disconnect', () => process.exit(0));
 process.send('ready');
